@@ -1,0 +1,7 @@
+/**
+ * `@foo/testkit` (private): real servers on 127.0.0.1 for tests, the demo and benchmarks.
+ *
+ * @packageDocumentation
+ */
+export { type Certificate, createCertificate } from './certificate.js'
+export { type Protocol, type StartServerOptions, startServer, type TestServer } from './server.js'
