@@ -1,0 +1,37 @@
+import { execFile } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import { describe, expect, it } from 'vitest'
+
+const run = promisify(execFile)
+const fixture = fileURLToPath(new URL('../fixtures/finalizer.mjs', import.meta.url))
+
+async function finalizerRun(
+  env: NodeJS.ProcessEnv,
+): Promise<{ collected: boolean; closed: boolean }> {
+  const { stdout } = await run(process.execPath, [fixture], { env, timeout: 20_000 })
+  return JSON.parse(stdout)
+}
+
+describe('finalizers and NODE_V8_COVERAGE (nodejs/node#49344)', () => {
+  it('close the resource after the owner is collected when coverage is off', async () => {
+    const env = { ...process.env }
+    delete env.NODE_V8_COVERAGE
+    expect(await finalizerRun(env)).toEqual({ collected: true, closed: true })
+  })
+
+  it('are off when NODE_V8_COVERAGE is set: the owner is collected, the resource is left to exit', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'foo-coverage-'))
+    try {
+      expect(await finalizerRun({ ...process.env, NODE_V8_COVERAGE: dir })).toEqual({
+        collected: true,
+        closed: false,
+      })
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+})
