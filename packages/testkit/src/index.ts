@@ -5,3 +5,10 @@
  */
 export { type Certificate, createCertificate } from './certificate.js'
 export { type Protocol, type StartServerOptions, startServer, type TestServer } from './server.js'
+export {
+  type ConnectionEnding,
+  type ConnectionRecord,
+  type Observer,
+  type ObserverOptions,
+  startObserver,
+} from './observer.js'
