@@ -4,7 +4,16 @@
  * @packageDocumentation
  */
 export { type Certificate, createCertificate } from './certificate.js'
-export { type Protocol, type StartServerOptions, startServer, type TestServer } from './server.js'
+export {
+  FAULTS,
+  type FaultCounts,
+  type FaultName,
+  type FaultServer,
+  type FaultServerOptions,
+  type RandomFaults,
+  type RequestRecord,
+  startFaultServer,
+} from './faults.js'
 export {
   type ConnectionEnding,
   type ConnectionRecord,
@@ -12,3 +21,4 @@ export {
   type ObserverOptions,
   startObserver,
 } from './observer.js'
+export { type Protocol, type StartServerOptions, startServer, type TestServer } from './server.js'
