@@ -1,0 +1,43 @@
+/** Stable codes of {@link LeakcheckError}. */
+export type LeakcheckErrorCode =
+  | 'LEAKCHECK_INVALID_ALLOW_RULE'
+  | 'LEAKCHECK_INVALID_OPTION'
+  | 'LEAKCHECK_LEAK'
+  | 'LEAKCHECK_BAD_USAGE'
+
+const brand = Symbol.for('@foo/leakcheck.error')
+
+/**
+ * The one error class of `@foo/leakcheck`; branch on `code`, not on the message.
+ *
+ * @example
+ * ```ts
+ * try { await probe.assertNone() } catch (error) {
+ *   if (isLeakcheckError(error) && error.code === 'LEAKCHECK_LEAK') console.error(error.message)
+ * }
+ * ```
+ */
+export class LeakcheckError extends Error {
+  readonly code: LeakcheckErrorCode
+  readonly [brand] = true
+
+  constructor(code: LeakcheckErrorCode, message: string, options?: ErrorOptions) {
+    super(message, options)
+    this.name = 'LeakcheckError'
+    this.code = code
+  }
+}
+
+/**
+ * `true` for a {@link LeakcheckError} from any copy of this package.
+ *
+ * @example
+ * ```ts
+ * if (isLeakcheckError(error)) console.log(error.code)
+ * ```
+ */
+export function isLeakcheckError(error: unknown): error is LeakcheckError {
+  return (
+    typeof error === 'object' && error !== null && (error as { [brand]?: unknown })[brand] === true
+  )
+}

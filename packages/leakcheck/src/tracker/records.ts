@@ -1,0 +1,90 @@
+import type { HandleKind, Scope } from './types.js'
+
+/** One tracked handle, as recorded at creation. */
+export interface HandleRecord {
+  readonly id: number
+  /** The kind known at creation; sockets are refined (tls, pipe) when read. */
+  readonly kind: HandleKind
+  readonly target: object
+  readonly scope: Scope
+  /** Holds the creation stack; V8 formats it only when `.stack` is read. */
+  readonly trace: { stack?: string }
+  /** Set by the channel that saw the socket: undici's pool. */
+  pool?: 'undici'
+  /** Set by listeners for objects whose open state has no property (closed / exited). */
+  ended?: boolean
+  /** The host name the socket was asked to connect to, when known. */
+  host?: string
+  /** The watched path of an fs watcher. */
+  path?: string
+}
+
+const STACK_LIMIT = 40
+const SWEEP_EVERY = 512
+
+/**
+ * The tracked handles of one tracker, in creation order. Records of closed handles are swept
+ * now and then so a long-running program does not keep every timer it ever created.
+ */
+export class HandleRecords {
+  #nextId = 1
+  #records: HandleRecord[] = []
+  #byTarget = new WeakMap<object, HandleRecord>()
+  #sinceSweep = 0
+  readonly #isOpen: (record: HandleRecord) => boolean
+
+  constructor(isOpen: (record: HandleRecord) => boolean) {
+    this.#isOpen = isOpen
+  }
+
+  /** The id the next record will get minus one. */
+  last(): number {
+    return this.#nextId - 1
+  }
+
+  /**
+   * Records `target` unless it is already tracked and open. `caller` is the function whose frame
+   * (and everything above it) is left out of the stack; without it the report trims our frames.
+   * `inherited` reuses another handle's creation stack (a server's, for the sockets it accepts).
+   */
+  add(
+    kind: HandleKind,
+    target: object,
+    scope: Scope,
+    // biome-ignore lint/complexity/noBannedTypes: Error.captureStackTrace takes any function
+    caller?: Function,
+    inherited?: { stack?: string },
+  ): HandleRecord {
+    const existing = this.#byTarget.get(target)
+    if (existing !== undefined && this.#isOpen(existing)) return existing
+    let trace: { stack?: string } = {}
+    if (inherited === undefined) {
+      const limit = Error.stackTraceLimit
+      Error.stackTraceLimit = STACK_LIMIT
+      Error.captureStackTrace(trace, caller)
+      Error.stackTraceLimit = limit
+    } else {
+      trace = inherited
+    }
+    const record: HandleRecord = { id: this.#nextId++, kind, target, scope, trace }
+    this.#records.push(record)
+    this.#byTarget.set(target, record)
+    if (++this.#sinceSweep >= SWEEP_EVERY) this.sweep()
+    return record
+  }
+
+  get(target: object): HandleRecord | undefined {
+    return this.#byTarget.get(target)
+  }
+
+  /** Open records, oldest first (drops the closed ones). */
+  open(): HandleRecord[] {
+    this.sweep()
+    return [...this.#records]
+  }
+
+  sweep(): void {
+    this.#sinceSweep = 0
+    this.#records = this.#records.filter(this.#isOpen)
+  }
+}
