@@ -3,4 +3,20 @@
  *
  * @packageDocumentation
  */
-export { Client } from './client.js'
+
+export { ResponseBody } from './body.js'
+export { Client, type ClientResponse, type RequestInit, type RequestOptions } from './client.js'
+export {
+  ClientError,
+  type ClientErrorCode,
+  HttpError,
+  type HttpErrorDetails,
+  isClientError,
+} from './errors.js'
+export type { HeaderInput } from './headers.js'
+export {
+  type GracefulShutdownOptions,
+  gracefulShutdown,
+} from './lifecycle/graceful.js'
+export type { ClientOptions, RetryOptions } from './options.js'
+export type { PathParam, Query, QueryValue } from './url.js'

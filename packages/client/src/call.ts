@@ -1,0 +1,171 @@
+import type { Readable } from 'node:stream'
+import { type BodyOwner, discard } from './body.js'
+import { ClientError, isClientError } from './errors.js'
+import type { WireBody } from './transport.js'
+import { redactUrl } from './url.js'
+
+/** Why a call's controller was aborted by us. */
+type Stop = 'timeout' | 'abort' | 'close' | 'destroy'
+
+const tlsCodes = /CERT|SELF_SIGNED|^ERR_TLS_|^ERR_SSL_|UNABLE_TO_(GET|VERIFY)|HOSTNAME_MISMATCH/
+
+/** The set of calls a client is running, so close()/destroy() can reach them. */
+export interface CallSet {
+  add(call: Call): void
+  delete(call: Call): boolean
+}
+
+/**
+ * The state of one client call across its attempts, redirects and body: one object, methods on
+ * the prototype, so the hot path allocates no closures. It is the AbortSignal listener
+ * (`handleEvent`) and the body's owner.
+ */
+export class Call implements BodyOwner {
+  method: string
+  url: string
+  headers: Record<string, string | string[]>
+  body: WireBody
+  /** False for a stream body: it cannot be sent twice. */
+  replayable: boolean
+  readonly controller = new AbortController()
+  readonly timeoutMs: number
+  readonly secretParams: ReadonlySet<string>
+  readonly userSignal: AbortSignal | undefined
+  readonly calls: CallSet
+  stop: Stop | undefined = undefined
+  timer: NodeJS.Timeout | undefined = undefined
+  /** The unread body handed to a `request()` caller, if any. */
+  openBody: Readable | undefined = undefined
+
+  constructor(
+    method: string,
+    url: string,
+    headers: Record<string, string | string[]>,
+    body: WireBody,
+    replayable: boolean,
+    timeoutMs: number,
+    secretParams: ReadonlySet<string>,
+    userSignal: AbortSignal | undefined,
+    calls: CallSet,
+  ) {
+    this.method = method
+    this.url = url
+    this.headers = headers
+    this.body = body
+    this.replayable = replayable
+    this.timeoutMs = timeoutMs
+    this.secretParams = secretParams
+    this.userSignal = userSignal
+    this.calls = calls
+    if (userSignal !== undefined) userSignal.addEventListener('abort', this, { once: true })
+    calls.add(this)
+  }
+
+  /** `GET https://api.example.com/users/1` with credentials and secret params removed. */
+  get label(): string {
+    return `${this.method} ${redactUrl(this.url, this.secretParams)}`
+  }
+
+  /** The user's signal aborted. */
+  handleEvent(): void {
+    this.abort('abort')
+  }
+
+  abort(stop: Stop): void {
+    if (this.stop !== undefined) return
+    this.stop = stop
+    if (this.openBody !== undefined) discard(this.openBody)
+    this.controller.abort()
+  }
+
+  /** (Re)starts the deadline for one attempt; unref'd so it never holds the process open. */
+  startTimer(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer)
+    this.timer = setTimeout(onTimeout, this.timeoutMs, this)
+    this.timer.unref()
+  }
+
+  /** The call is over (settled, and any body consumed or dumped). */
+  finish(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer)
+    this.timer = undefined
+    this.openBody = undefined
+    if (this.userSignal !== undefined) this.userSignal.removeEventListener('abort', this)
+    this.calls.delete(this)
+  }
+
+  bodyDone(): void {
+    this.finish()
+  }
+
+  bodyError(err: unknown): ClientError {
+    return this.toError(err, true)
+  }
+
+  /** Maps anything thrown while sending or reading to the one typed error the caller sees. */
+  toError(err: unknown, inBody = false): ClientError {
+    if (isClientError(err) && this.stop === undefined) return err
+    const label = this.label
+    switch (this.stop) {
+      case 'timeout':
+        return new ClientError(
+          'FOO_ERR_TIMEOUT',
+          `${label} timed out after ${this.timeoutMs} ms; raise the timeout option if the server is slow.`,
+          { cause: err },
+        )
+      case 'abort':
+        return new ClientError('FOO_ERR_ABORTED', `${label} was aborted by its signal.`, {
+          cause: this.userSignal?.reason ?? err,
+        })
+      case 'close':
+        return new ClientError(
+          'FOO_ERR_CLOSED',
+          `${label} was waiting to retry when the client was closed.`,
+          { cause: err },
+        )
+      case 'destroy':
+        return destroyed(label, err)
+    }
+    if (isClientError(err)) return err
+    const code = (err as { code?: unknown } | null)?.code
+    if (code === 'UND_ERR_DESTROYED') return destroyed(label, err)
+    if (code === 'UND_ERR_CLOSED') {
+      return new ClientError('FOO_ERR_CLOSED', `${label}: the client is closed.`, { cause: err })
+    }
+    if (typeof code === 'string' && tlsCodes.test(code)) {
+      return new ClientError(
+        'FOO_ERR_TLS',
+        `${label}: TLS verification failed (${code}); for a self-signed server pass its CA with { ca }.`,
+        { cause: err },
+      )
+    }
+    if (inBody || code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH') {
+      return new ClientError(
+        'FOO_ERR_TRUNCATED_BODY',
+        `${label}: the response body ended early (${describeError(err)}); the server closed or reset the connection mid-body.`,
+        { cause: err },
+      )
+    }
+    return new ClientError(
+      'FOO_ERR_CONNECTION',
+      `${label} failed: ${describeError(err)}. Check that the server is reachable.`,
+      { cause: err },
+    )
+  }
+}
+
+function onTimeout(call: Call): void {
+  call.abort('timeout')
+}
+
+function destroyed(label: string, cause: unknown): ClientError {
+  return new ClientError('FOO_ERR_DESTROYED', `${label}: the client was destroyed.`, { cause })
+}
+
+function describeError(err: unknown): string {
+  if (err instanceof Error) {
+    const code = (err as { code?: unknown }).code
+    return typeof code === 'string' ? `${code}: ${err.message}` : err.message
+  }
+  return String(err)
+}
