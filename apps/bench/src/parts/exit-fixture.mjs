@@ -1,0 +1,28 @@
+/**
+ * A real program for part 3: a few requests with `peer`, then "done" on stdout (a pipe: written
+ * synchronously on POSIX), then a natural end or `process.exit()`.
+ *
+ * Usage: `node exit-fixture.mjs <@foo/client|undici.request|fetch> <natural|exit> <origin>`
+ *
+ * @module
+ */
+const [peer, ending, origin] = process.argv.slice(2)
+const url = `${origin}/users`
+
+if (peer === '@foo/client') {
+  const { loadFooClient } = await import('../peers.mjs')
+  const Client = await loadFooClient()
+  if (!Client) throw new Error('@foo/client has no working Client.get() yet')
+  const client = new Client({ baseUrl: String(origin) })
+  for (let i = 0; i < 3; i++) await client.get('/users')
+} else if (peer === 'undici.request') {
+  const { Agent, request } = await import('undici')
+  const dispatcher = new Agent()
+  for (let i = 0; i < 3; i++) await (await request(url, { dispatcher })).body.json()
+} else if (peer === 'fetch') {
+  for (let i = 0; i < 3; i++) await (await fetch(url)).json()
+} else {
+  throw new Error(`unknown peer ${peer}`)
+}
+process.stdout.write('done\n')
+if (ending === 'exit') process.exit(0)

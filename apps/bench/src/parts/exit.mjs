@@ -1,0 +1,70 @@
+/**
+ * Part 3, exit latency: ms from a program's last response to its exit, for a natural end and for
+ * `process.exit()`, each run a real child process, every combination interleaved and repeated.
+ *
+ * @module
+ */
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { emitResult, log, partOptions } from '../part.mjs'
+import { loadFooClient } from '../peers.mjs'
+import { startServerProcess } from '../server.mjs'
+import { interleave, summarize } from '../stats.mjs'
+
+const { quick } = partOptions()
+const repeats = quick ? 3 : 10
+const fixture = fileURLToPath(new URL('./exit-fixture.mjs', import.meta.url))
+const peers = ['@foo/client', 'undici.request', 'fetch']
+const endings = ['natural', 'exit']
+const fooReady = Boolean(await loadFooClient())
+
+/**
+ * @param {string} peer @param {string} ending @param {string} origin
+ * @returns {Promise<number>} ms from "done" to the child's exit
+ */
+function latency(peer, ending, origin) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [fixture, peer, ending, origin], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    })
+    /** @type {number | undefined} */
+    let doneAt
+    child.stdout.on('data', (chunk) => {
+      if (doneAt === undefined && String(chunk).includes('done')) doneAt = performance.now()
+    })
+    child.on('error', reject)
+    child.on('exit', (code) => {
+      const exitedAt = performance.now()
+      if (code !== 0 || doneAt === undefined) {
+        reject(new Error(`exit fixture ${peer} ${ending} ended with code ${code}`))
+      } else resolve(exitedAt - doneAt)
+    })
+  })
+}
+
+const server = await startServerProcess({ keepAliveTimeout: 60_000 })
+const cases = peers
+  .filter((peer) => fooReady || peer !== '@foo/client')
+  .flatMap((peer) => endings.map((ending) => ({ peer, ending })))
+/** @type {Record<string, number[]>} */
+const samples = {}
+for (let round = 0; round < repeats; round++) {
+  log(`exit latency round ${round + 1}/${repeats}`)
+  for (const { peer, ending } of interleave(cases, round)) {
+    const key = `${peer} ${ending}`
+    samples[key] ??= []
+    samples[key].push(await latency(peer, ending, server.origin))
+  }
+}
+await server.stop()
+emitResult({
+  repeats,
+  rows: peers.flatMap((peer) =>
+    endings.map((ending) => {
+      const s = samples[`${peer} ${ending}`]
+      return s
+        ? { peer, ending, ms: summarize(s) }
+        : { peer, ending, pending: '@foo/client has no working Client.get() yet' }
+    }),
+  ),
+})

@@ -1,0 +1,130 @@
+/**
+ * Part 1, throughput: JSON GET of ~1 KB over keep-alive, sequential and 64 concurrent, every peer
+ * in the same process, interleaved round by round; plus heap allocated and retained per 10,000
+ * requests. The server is another process.
+ *
+ * @module
+ */
+import { getHeapStatistics } from 'node:v8'
+import { collectGarbage, emitResult, log, partOptions } from '../part.mjs'
+import { PEERS, PendingError } from '../peers.mjs'
+import { startServerProcess } from '../server.mjs'
+import { interleave, summarize } from '../stats.mjs'
+
+const CONCURRENCY = 64
+const options = partOptions()
+const quick = Boolean(options.quick)
+const rounds = quick ? 3 : 7
+const sequentialRequests = quick ? 200 : 2000
+const concurrentRequests = quick ? 1000 : 10_000
+const heapRequests = quick ? 1000 : 10_000
+const heapRounds = quick ? 1 : 3
+
+/** @param {import('../peers.mjs').Peer} peer @param {number} count */
+async function sequential(peer, count) {
+  const start = performance.now()
+  for (let i = 0; i < count; i++) await peer.get()
+  return count / ((performance.now() - start) / 1000)
+}
+
+/** @param {import('../peers.mjs').Peer} peer @param {number} count */
+async function concurrent(peer, count) {
+  let next = 0
+  const worker = async () => {
+    while (next++ < count) await peer.get()
+  }
+  const start = performance.now()
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker))
+  return count / ((performance.now() - start) / 1000)
+}
+
+/**
+ * Heap allocated per request is the median growth of the used heap across one sequential request
+ * (requests during which a GC ran show a drop and fall out of the median); retained is the growth
+ * after full GCs.
+ * @param {import('../peers.mjs').Peer} peer
+ */
+async function heap(peer) {
+  await collectGarbage()
+  const before = getHeapStatistics().used_heap_size
+  const deltas = new Float64Array(heapRequests)
+  let last = before
+  for (let i = 0; i < heapRequests; i++) {
+    await peer.get()
+    const now = getHeapStatistics().used_heap_size
+    deltas[i] = now - last
+    last = now
+  }
+  await collectGarbage()
+  const retained = getHeapStatistics().used_heap_size - before
+  const sorted = [...deltas].sort((a, b) => a - b)
+  return { allocatedPerRequest: sorted[Math.floor(sorted.length / 2)] ?? 0, retained }
+}
+
+const server = await startServerProcess({ keepAliveTimeout: 60_000 })
+/** @type {import('../peers.mjs').Peer[]} */
+const peers = []
+/** @type {Record<string, string>} */
+const pending = {}
+for (const factory of PEERS) {
+  try {
+    const peer = await factory.create(server.origin)
+    await peer.get()
+    peers.push(peer)
+  } catch (error) {
+    pending[factory.name] =
+      error instanceof PendingError ? error.message : `failed: ${String(error)}`
+    log(`${factory.name}: ${pending[factory.name]}`)
+  }
+}
+
+for (const peer of peers) {
+  await sequential(peer, Math.min(500, sequentialRequests))
+  await concurrent(peer, Math.min(2000, concurrentRequests))
+}
+
+/** @type {Record<string, { sequential: number[], concurrent: number[], allocated: number[], retained: number[] }>} */
+const samples = {}
+for (const peer of peers)
+  samples[peer.name] = { sequential: [], concurrent: [], allocated: [], retained: [] }
+for (let round = 0; round < rounds; round++) {
+  log(`throughput round ${round + 1}/${rounds}`)
+  for (const peer of interleave(peers, round)) {
+    samples[peer.name]?.sequential.push(await sequential(peer, sequentialRequests))
+  }
+  for (const peer of interleave(peers, round)) {
+    samples[peer.name]?.concurrent.push(await concurrent(peer, concurrentRequests))
+  }
+}
+for (let round = 0; round < heapRounds; round++) {
+  log(`heap round ${round + 1}/${heapRounds}`)
+  for (const peer of interleave(peers, round)) {
+    const { allocatedPerRequest, retained } = await heap(peer)
+    samples[peer.name]?.allocated.push(allocatedPerRequest * 10_000)
+    samples[peer.name]?.retained.push((retained * 10_000) / heapRequests)
+  }
+}
+for (const peer of peers) await peer.close()
+await server.stop()
+
+emitResult({
+  settings: {
+    rounds,
+    sequentialRequests,
+    concurrentRequests,
+    concurrency: CONCURRENCY,
+    heapRequests,
+    heapRounds,
+  },
+  peers: PEERS.map(({ name }) => {
+    const s = samples[name]
+    if (!s) return { name, pending: pending[name] }
+    return {
+      name,
+      sequentialRps: summarize(s.sequential),
+      concurrentRps: summarize(s.concurrent),
+      heapAllocatedPer10k: summarize(s.allocated),
+      heapRetainedPer10k: summarize(s.retained),
+    }
+  }),
+})

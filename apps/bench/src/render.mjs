@@ -1,0 +1,241 @@
+/**
+ * Renders a results object (as written to `results/latest.json`) as the Markdown the README shows.
+ *
+ * @module
+ */
+
+/** @typedef {import('./stats.mjs').Summary} Summary */
+
+const PENDING = '_pending_'
+
+/** @param {number} value @param {number} [digits] */
+function num(value, digits = 0) {
+  return value.toLocaleString('en-US', {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  })
+}
+
+/**
+ * `median (p25–p75)`, or `median (min–max)` when there are too few samples for quartiles.
+ *
+ * @example
+ * formatSummary({ median: 10, p25: 9, p75: 11, min: 8, max: 12, n: 5 }, 0) // '10 (9–11, n=5)'
+ * @param {Summary | undefined} s
+ * @param {number} [digits]
+ * @returns {string}
+ */
+export function formatSummary(s, digits = 0) {
+  if (!s) return 'n/a'
+  if (s.n === 1) return `${num(s.median, digits)} (n=1)`
+  const [low, high] = s.n < 4 ? [s.min, s.max] : [s.p25, s.p75]
+  return `${num(s.median, digits)} (${num(low, digits)}–${num(high, digits)}, n=${s.n})`
+}
+
+/** @param {number | undefined} value */
+function times(value) {
+  return value === undefined ? 'n/a' : `${value.toFixed(2)}x`
+}
+
+/** @param {string[]} header @param {string[][]} rows */
+function table(header, rows) {
+  return [
+    `| ${header.join(' | ')} |`,
+    `| ${header.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`,
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+  ].join('\n')
+}
+
+/**
+ * The full Markdown report: machine line, targets, then one table per part.
+ *
+ * @example
+ * writeFileSync('results/latest.md', renderMarkdown(JSON.parse(readFileSync('results/latest.json', 'utf8'))))
+ * @param {any} results
+ * @returns {string}
+ */
+export function renderMarkdown(results) {
+  const m = results.machine
+  const out = [
+    `# Benchmarks${results.quick ? ' (quick run: fewer rounds, not for publishing)' : ''}`,
+    '',
+    `${m.date.slice(0, 16).replace('T', ' ')} UTC · Node ${m.node} · ${m.os} · ${m.cpus.count} × ${m.cpus.model} · ${m.memoryGiB} GiB · load average at start ${m.loadAverage.join(' / ')}${m.commit ? ` · commit ${m.commit}` : ''}`,
+    '',
+    'Figures are medians with their spread in brackets (p25–p75, or min–max under 4 samples). ' +
+      'Peers ran interleaved in the same run; compare ratios, not absolute numbers, across machines.',
+    '',
+  ]
+  if (results.targets?.length) {
+    out.push('## Targets', '')
+    out.push(
+      table(
+        ['Target', 'Measured', 'Met'],
+        results.targets.map((/** @type {any} */ t) => [
+          t.target,
+          t.measured,
+          t.met === null ? PENDING : t.met ? 'yes' : '**no**',
+        ]),
+      ),
+      '',
+    )
+  }
+  const tp = results.throughput
+  if (tp) {
+    const s = tp.settings
+    out.push(
+      '## 1. Throughput: JSON GET ~1 KB, keep-alive, server in another process',
+      '',
+      `Requests per second; ${s.rounds} interleaved rounds of ${num(s.sequentialRequests)} sequential and ${num(s.concurrentRequests)} at ${s.concurrency} concurrent. Heap: V8 heap allocated per 10,000 sequential requests (median per-request growth × 10,000) and retained after full GCs; ${s.heapRounds} round(s) of ${num(s.heapRequests)}. Ratios to ${tp.reference}.`,
+      '',
+      table(
+        [
+          'Client',
+          'Sequential req/s',
+          'ratio',
+          '64 concurrent req/s',
+          'ratio',
+          'Heap allocated / 10k (MiB)',
+          'Heap retained / 10k (KiB)',
+        ],
+        tp.peers.map((/** @type {any} */ p) =>
+          p.pending
+            ? [p.name, PENDING, '', '', '', '', '']
+            : [
+                p.name,
+                formatSummary(p.sequentialRps),
+                times(p.ratio?.sequential),
+                formatSummary(p.concurrentRps),
+                times(p.ratio?.concurrent),
+                formatSummary(scale(p.heapAllocatedPer10k, 2 ** -20), 1),
+                formatSummary(scale(p.heapRetainedPer10k, 2 ** -10), 0),
+              ],
+        ),
+      ),
+      '',
+    )
+  }
+  const churn = results.churn
+  if (churn) {
+    out.push(
+      `## 2. Client churn: ${num(churn.clients)} clients, one request each, dropped without close()`,
+      '',
+      'Server keep-alive 60 s. Open sockets as the server counts them (and socket fds in the client process, Linux); "after GC" is after forced full GCs at the end.',
+      '',
+      table(
+        [
+          'Clients of',
+          'Loop (ms)',
+          'Peak open sockets',
+          'Open before GC',
+          'Open after GC',
+          'Socket fds after GC',
+          'Peak RSS (MiB)',
+          'RSS after GC (MiB)',
+        ],
+        churn.modes.map((/** @type {any} */ c) =>
+          c.pending
+            ? [c.label, PENDING, '', '', '', '', '', '']
+            : [
+                c.label,
+                formatSummary(c.loopMs),
+                formatSummary(c.peakServerSockets),
+                formatSummary(c.beforeGcServerSockets),
+                formatSummary(c.finalServerSockets),
+                formatSummary(c.finalSocketFds),
+                formatSummary(c.peakRssMiB),
+                formatSummary(c.finalRssMiB),
+              ],
+        ),
+      ),
+      '',
+    )
+  }
+  const construct = results.construct
+  if (construct) {
+    out.push(
+      '### Cost to construct',
+      '',
+      `ns per construction, ${construct.rounds} interleaved rounds of ${num(construct.perRound)}.`,
+      '',
+      table(
+        ['Constructing', 'ns', 'ratio to undici Agent'],
+        construct.subjects.map((/** @type {any} */ c) =>
+          c.pending ? [c.name, PENDING, ''] : [c.name, formatSummary(c.ns), times(c.ratio)],
+        ),
+      ),
+      '',
+    )
+  }
+  const exit = results.exit
+  if (exit) {
+    out.push(
+      '## 3. Exit latency: last response to process exit (ms)',
+      '',
+      `Each a real child process making 3 requests; ${exit.repeats} interleaved runs per cell. Difference to ${exit.reference} with the same ending.`,
+      '',
+      table(
+        ['Client', 'Natural end', 'Δ', 'process.exit()', 'Δ'],
+        [...new Set(exit.rows.map((/** @type {any} */ r) => r.peer))].map((peer) => {
+          const cells = ['natural', 'exit'].flatMap((ending) => {
+            const row = exit.rows.find(
+              (/** @type {any} */ r) => r.peer === peer && r.ending === ending,
+            )
+            if (!row || row.pending) return [PENDING, '']
+            const delta =
+              row.deltaMs === undefined
+                ? 'n/a'
+                : `${row.deltaMs >= 0 ? '+' : ''}${row.deltaMs.toFixed(1)}`
+            return [formatSummary(row.ms, 1), delta]
+          })
+          return [String(peer), ...cells]
+        }),
+      ),
+      '',
+    )
+  }
+  const leak = results.leakcheck
+  if (leak) {
+    out.push(
+      `## 4. Leak-detector overhead: ${leak.tests} generated tests in ${leak.files} files`,
+      '',
+      `Wall time of the whole run (ms), ${leak.rounds} interleaved round(s); a third of the tests await 2,000 promises, a third open and close a socket, a third are synchronous. Ratio to the same runner with no detector. Jest's \`--detectOpenHandles\` also implies \`--runInBand\`.`,
+      '',
+      table(
+        ['Runner', 'Detector', 'Wall time (ms)', 'ratio'],
+        leak.rows.map((/** @type {any} */ r) =>
+          r.pending
+            ? [r.runner, label(r.name), PENDING, '']
+            : [r.runner, label(r.name), formatSummary(r.ms), times(r.ratio)],
+        ),
+      ),
+      '',
+    )
+  }
+  return `${out.join('\n').trimEnd()}\n`
+}
+
+/** @param {string} name */
+function label(name) {
+  /** @type {Record<string, string>} */
+  const labels = {
+    none: 'none',
+    'leakcheck-test': "`leakcheck({ scope: 'test' })`",
+    'leakcheck-file': "`leakcheck({ scope: 'file' })`",
+    detectAsyncLeaks: '`detectAsyncLeaks: true`',
+    detectOpenHandles: '`--detectOpenHandles`',
+  }
+  return labels[name] ?? name
+}
+
+/** @param {Summary | undefined} s @param {number} factor @returns {Summary | undefined} */
+function scale(s, factor) {
+  if (!s) return undefined
+  return {
+    median: s.median * factor,
+    p25: s.p25 * factor,
+    p75: s.p75 * factor,
+    min: s.min * factor,
+    max: s.max * factor,
+    n: s.n,
+  }
+}
