@@ -1,6 +1,24 @@
 /**
- * `@foo/leakcheck`: fail tests that leave sockets and other handles open.
+ * `@foo/leakcheck`: fail tests that leave sockets and other handles open, and say where.
  *
  * @packageDocumentation
  */
+export { LeakcheckError } from './errors.js'
+export {
+  DEFAULT_OPTIONS,
+  type LeakcheckOptions,
+  type ProvidedAllowRule,
+  type ProvidedPattern,
+  type ResolvedOptions,
+  resolveOptions,
+} from './options.js'
 export { leakcheck } from './plugin.js'
+export { formatLeaks } from './report.js'
+export type { FileStats, RunStats } from './summary.js'
+export type {
+  AllowRule,
+  HandleKind,
+  HandleState,
+  OpenHandle,
+  Scope,
+} from './tracker/index.js'
