@@ -7,12 +7,10 @@
  * @packageDocumentation
  */
 export {
-  type GracefulShutdownArgumentError,
   type GracefulShutdownOptions,
   gracefulShutdown,
 } from './lifecycle/graceful.js'
 export {
-  type LifecycleArgumentError,
   type Managed,
   type ManageOptions,
   manage,

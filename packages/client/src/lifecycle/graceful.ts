@@ -1,3 +1,4 @@
+import { ClientError } from '../errors.js'
 import { getRegistry, type LifecycleRegistry } from './registry.js'
 
 /** Options for {@link gracefulShutdown}. */
@@ -19,13 +20,8 @@ interface GracefulState {
   listeners: Map<NodeJS.Signals, (signal: NodeJS.Signals) => void>
 }
 
-/** The error `gracefulShutdown()` throws on bad options. */
-export interface GracefulShutdownArgumentError extends TypeError {
-  readonly code: 'FOO_ERR_INVALID_ARGUMENT'
-}
-
-function invalidArgument(message: string): GracefulShutdownArgumentError {
-  return Object.assign(new TypeError(message), { code: 'FOO_ERR_INVALID_ARGUMENT' as const })
+function invalidArgument(message: string): ClientError {
+  return new ClientError('FOO_ERR_INVALID_ARGUMENT', message)
 }
 
 function defaultSignals(): NodeJS.Signals[] {
@@ -46,7 +42,7 @@ function defaultSignals(): NodeJS.Signals[] {
  *   its own uninstall function and the listeners go when the last one is called. Options of the
  *   first call win.
  *
- * @throws `FOO_ERR_INVALID_ARGUMENT` (a `TypeError`) when `signals` or `timeoutMs` is invalid.
+ * @throws {ClientError} `FOO_ERR_INVALID_ARGUMENT` when `signals` or `timeoutMs` is invalid.
  *
  * @example
  * ```ts

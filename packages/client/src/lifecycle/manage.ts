@@ -1,3 +1,4 @@
+import { ClientError } from '../errors.js'
 import { Entry, type ResourceHooks } from './entry.js'
 import { getRegistry } from './registry.js'
 import { captureCreationStack } from './stack.js'
@@ -22,13 +23,8 @@ export interface Managed {
   adopt(socket: object): void
 }
 
-/** The error `manage()` throws on bad input. */
-export interface LifecycleArgumentError extends TypeError {
-  readonly code: 'FOO_ERR_INVALID_ARGUMENT'
-}
-
-function invalidArgument(message: string): LifecycleArgumentError {
-  return Object.assign(new TypeError(message), { code: 'FOO_ERR_INVALID_ARGUMENT' as const })
+function invalidArgument(message: string): ClientError {
+  return new ClientError('FOO_ERR_INVALID_ARGUMENT', message)
 }
 
 /**
@@ -42,7 +38,7 @@ function invalidArgument(message: string): LifecycleArgumentError {
  * Nothing reachable from `resource` or `hooks` may reference `owner`, or the owner can never be
  * collected: pass the resource itself, not a closure over the owner.
  *
- * @throws {LifecycleArgumentError} `FOO_ERR_INVALID_ARGUMENT` when an argument has the wrong type
+ * @throws {ClientError} `FOO_ERR_INVALID_ARGUMENT` when an argument has the wrong type
  * or `resource` is `owner`.
  *
  * @example
