@@ -5,7 +5,7 @@ import { addressesOf, describe, isOpen, kindOf, poolOf, stateOf } from './livene
 import { ownerOf } from './owners.js'
 import { type HandleRecord, HandleRecords } from './records.js'
 import { gcFunction, pollUntilStable, tick } from './settle.js'
-import { patchTimers } from './timers.js'
+import { patchTimers, realTimers } from './timers.js'
 import type {
   AllowRule,
   OpenHandle,
@@ -125,18 +125,23 @@ function createTracker(allow: AllowRule[], onStop: () => void): Tracker {
     open,
     async settle(options: SettleOptions = {}): Promise<SettleResult> {
       const deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS
-      const deadline = Date.now() + deadlineMs
+      const deadline = realTimers.now() + deadlineMs
       const quietMs = Math.min(QUIET_MS, deadlineMs / 4)
       const read = () => open(options)
       let leaks = read()
       if (leaks.length === 0) return { leaks, collected: 0 }
-      leaks = await pollUntilStable(read, Date.now() + deadlineMs / 2, quietMs)
+      leaks = await pollUntilStable(read, realTimers.now() + deadlineMs / 2, quietMs)
       let collected = 0
       const gc = options.gc === false ? null : gcFunction()
       if (leaks.length > 0 && gc !== null) {
         const before = new Set(leaks.map((h) => h.id))
-        gc()
-        // FinalizationRegistry callbacks run in a later macrotask.
+        // Reading owners deref()s WeakRefs, which keeps their targets alive until the current
+        // job ends: collect from a fresh macrotask, twice (objects freed by the first pass).
+        // FinalizationRegistry callbacks then run in a later macrotask.
+        for (let pass = 0; pass < 2; pass++) {
+          await tick()
+          gc()
+        }
         await tick()
         await tick()
         leaks = await pollUntilStable(read, deadline, quietMs)

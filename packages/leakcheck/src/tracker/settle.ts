@@ -43,10 +43,10 @@ export async function pollUntilStable<T extends { id: number }>(
 ): Promise<T[]> {
   let current = read()
   let key = current.map((h) => h.id).join(',')
-  let stableSince = Date.now()
+  let stableSince = realTimers.now()
   let wait = 1
   while (current.length > 0) {
-    const now = Date.now()
+    const now = realTimers.now()
     if (now >= deadline || now - stableSince >= quietMs) break
     await tick(Math.min(wait, Math.max(0, deadline - now)))
     wait = Math.min(wait * 2, 50)
@@ -54,7 +54,7 @@ export async function pollUntilStable<T extends { id: number }>(
     const nextKey = next.map((h) => h.id).join(',')
     if (nextKey !== key) {
       key = nextKey
-      stableSince = Date.now()
+      stableSince = realTimers.now()
     }
     current = next
   }

@@ -7,10 +7,16 @@ export const realTimers: {
   readonly setTimeout: typeof timers.setTimeout
   readonly clearTimeout: typeof timers.clearTimeout
   readonly setImmediate: typeof timers.setImmediate
+  /** Milliseconds on a monotonic clock (fake timers freeze `Date.now()`). */
+  readonly now: () => number
 } = {
   setTimeout: timers.setTimeout,
   clearTimeout: timers.clearTimeout,
   setImmediate: timers.setImmediate,
+  now: (
+    (hrtime) => () =>
+      Number(hrtime()) / 1e6
+  )(process.hrtime.bigint),
 }
 
 /** A real Node `Timeout` (fake timers return other objects, and numbers in some setups). */

@@ -1,0 +1,30 @@
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { useTracker } from './helpers.js'
+
+const { tracker, since, reset } = useTracker()
+beforeEach(() => reset())
+
+describe('child processes', () => {
+  it('reports a running child until it exits', async () => {
+    const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], {
+      stdio: 'ignore',
+    })
+    const [leak] = tracker.open({ since: since() })
+    expect(leak?.kind).toBe('child-process')
+    expect(leak?.description).toContain(`pid ${child.pid}`)
+    expect(leak?.stack).toContain('child-process.test.ts')
+    child.kill()
+    await once(child, 'exit')
+    expect(tracker.open({ since: since() })).toEqual([])
+  })
+
+  it('a child awaited to its end is not a leak', async () => {
+    const child = spawn(process.execPath, ['-e', 'process.stdout.write("hi")'])
+    child.stdout.resume()
+    await once(child, 'exit')
+    const { leaks } = await tracker.settle({ since: since() })
+    expect(leaks).toEqual([])
+  })
+})
