@@ -84,7 +84,7 @@ function timeRun(args) {
   })
 }
 
-/** @type {Record<string, { ms: number[], codes: Array<number | null> }>} */
+/** @type {Record<string, { ms: number[], codes: Array<number | null>, summary?: string }>} */
 const samples = {}
 for (let round = 0; round < rounds; round++) {
   for (const variant of interleave(variants, round)) {
@@ -95,6 +95,9 @@ for (let round = 0; round < rounds; round++) {
     samples[key] ??= { ms: [], codes: [] }
     samples[key].ms.push(ms)
     samples[key].codes.push(code)
+    // The detector's own closing line, kept as evidence that it ran and checked every test.
+    const summary = output.match(/^leakcheck: .*$/m)?.[0]
+    if (summary) samples[key].summary = summary
   }
 }
 const rows = [
@@ -107,7 +110,7 @@ const rows = [
 ].map(([runner, name]) => {
   const s = samples[`${runner} ${name}`]
   return s
-    ? { runner, name, ms: summarize(s.ms), exitCodes: s.codes }
+    ? { runner, name, ms: summarize(s.ms), exitCodes: s.codes, detectorSummary: s.summary }
     : { runner, name, pending: '@foo/leakcheck plugin is still a stub' }
 })
 emitResult({ rounds, tests: suite.tests, files: suite.files, rows })
