@@ -12,6 +12,7 @@ describe('exit paths: the program is ended by code', () => {
   it('process.exit(n) right after requests: keeps the exit code, sockets destroyed by the exit listener', async () => {
     const run = await runFixture(observer, 'process-exit.mjs', { env: { EXIT_CODE: '3' } })
     expect(run).toMatchObject({ code: 3, signal: null, stderr: '' })
+    expect(run.stdout).toContain('{"openAtExit":0}')
     expect(run.ms).toBeLessThan(5_000)
     expect(endings(run)).toEqual(['http:fin', 'https:fin'])
   })
