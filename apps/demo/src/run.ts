@@ -1,10 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { type Observer, startObserver } from '@foo/testkit'
-import { judge, type Observation, parseMarkers, type Verdict } from './judge.js'
+import { countEndings, judge, type Observation, parseMarkers, type Verdict } from './judge.js'
 import type { LeakcheckResult } from './leakcheck.js'
 import type { NodeBinary } from './nodes.js'
-import type { Library, Scenario } from './scenarios.js'
+import { applicability } from './platform.js'
+import { describeExit, type Library, type Scenario } from './scenarios.js'
 
 /** Where the scenario programs live (they run on plain `node`, no build). */
 export const SCENARIO_DIR: string = fileURLToPath(new URL('../scenarios/', import.meta.url))
@@ -196,6 +197,22 @@ export async function runScenario(
     nodeVersion: context.node.version,
     nodeMajor: context.node.major,
     platform: context.platform,
+  }
+  const fit = applicability(scenario, library, context.platform)
+  if (!fit.applicable) {
+    return {
+      ...common,
+      status: 'n/a',
+      reasons: [fit.reason],
+      expectedExit: describeExit(scenario.expect.exit),
+      seenExit: 'not run',
+      msToExit: undefined,
+      connections: countEndings([]),
+      stderr: '',
+      diagnosis: undefined,
+      leakcheck: { verdict: 'n/a' },
+      durationMs: 0,
+    }
   }
   const outcome = await runChild(scenario, library, context)
   const verdict = judge(scenario, library, outcome, context.platform)
