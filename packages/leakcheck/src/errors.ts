@@ -1,3 +1,5 @@
+import type { OpenHandle } from './tracker/types.js'
+
 /** Stable codes of {@link LeakcheckError}. */
 export type LeakcheckErrorCode =
   | 'LEAKCHECK_INVALID_ALLOW_RULE'
@@ -40,4 +42,25 @@ export function isLeakcheckError(error: unknown): error is LeakcheckError {
   return (
     typeof error === 'object' && error !== null && (error as { [brand]?: unknown })[brand] === true
   )
+}
+
+/**
+ * Thrown by `probe.assertNone()` when handles were left open; `leaks` has them and the message
+ * is the formatted report.
+ *
+ * @example
+ * ```ts
+ * try { await probe.assertNone() } catch (error) {
+ *   if (error instanceof LeakError) console.error(error.leaks.length, 'leaked')
+ * }
+ * ```
+ */
+export class LeakError extends LeakcheckError {
+  readonly leaks: OpenHandle[]
+
+  constructor(leaks: OpenHandle[], report: string) {
+    super('LEAKCHECK_LEAK', report)
+    this.name = 'LeakError'
+    this.leaks = leaks
+  }
 }
