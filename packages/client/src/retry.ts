@@ -30,6 +30,8 @@ export function parseRetryAfter(
   const text = (Array.isArray(value) ? value[0] : value)?.trim()
   if (text === undefined || text === '') return undefined
   if (/^\d+$/.test(text)) return Number(text) * 1000
+  // An HTTP date names its weekday; anything else (e.g. "-1") is not one.
+  if (!/[a-z]/i.test(text)) return undefined
   const date = Date.parse(text)
   if (Number.isNaN(date)) return undefined
   return Math.max(0, date - now)
