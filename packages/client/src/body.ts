@@ -5,6 +5,8 @@ import { ClientError } from './errors.js'
 export interface BodyOwner {
   /** Turns a stream error into the typed error to throw (truncated, timeout, abort...). */
   bodyError(err: unknown): ClientError
+  /** Someone started reading the body: it is in flight now, no longer "unread". */
+  bodyStarted(): void
   /** The body is consumed, dumped or failed: stop the timer, forget it. */
   bodyDone(): void
   /** `GET https://...` for messages. */
@@ -239,6 +241,7 @@ export class ResponseBody implements AsyncIterable<Uint8Array> {
       )
     }
     this.#used = true
+    this.#owner.bodyStarted()
     return this.#stream
   }
 }

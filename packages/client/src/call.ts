@@ -94,6 +94,10 @@ export class Call implements BodyOwner {
     this.calls.delete(this)
   }
 
+  bodyStarted(): void {
+    this.openBody = undefined
+  }
+
   bodyDone(): void {
     this.finish()
   }

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream'
 import { inspect } from 'node:util'
 import type { Dispatcher } from 'undici'
-import { dumpBody, parseJson, ResponseBody, readSnippet, readText } from './body.js'
+import { discard, dumpBody, parseJson, ResponseBody, readSnippet, readText } from './body.js'
 import { Call } from './call.js'
 import { ClientError, HttpError } from './errors.js'
 import { describe, type HeaderInput, mergeHeaders, redactHeaders } from './headers.js'
@@ -241,8 +241,9 @@ export class Client {
   }
 
   /**
-   * Stops new requests (they reject with FOO_ERR_CLOSED), lets in-flight ones finish, dumps
-   * bodies nobody is reading, then closes the connections. Idempotent.
+   * Stops new requests (they reject with FOO_ERR_CLOSED), lets in-flight ones finish, discards
+   * bodies nobody is reading (their connection is closed, never waited on), then closes the
+   * connections. Idempotent.
    *
    * @example
    * ```ts
@@ -252,7 +253,8 @@ export class Client {
   close(): Promise<void> {
     for (const call of this.#calls) {
       if (call.openBody !== undefined) {
-        dumpBody(call.openBody)
+        // A body nobody reads may never end (a stalled server): destroy, do not drain.
+        discard(call.openBody)
         call.finish()
       } else if (call.timer === undefined) {
         call.abort('close') // waiting for a retry: do not keep waiting
