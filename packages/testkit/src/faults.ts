@@ -4,8 +4,8 @@ import net, { type Socket } from 'node:net'
 import { type Protocol, startServer, type TestServer } from './server.js'
 
 /**
- * Every misbehaviour the fault server can produce. Pick one per request with the path
- * `/fault/<name>` or the header `x-fault: <name>`; anything else gets `ok` (or a seeded random
+ * Every misbehaviour the fault server can produce. Pick one per request with a path
+ * containing `/fault/<name>` or the header `x-fault: <name>`; anything else gets `ok` (or a seeded random
  * fault when the server was started with `random`).
  */
 export const FAULTS = [
@@ -37,7 +37,7 @@ export const FAULTS = [
   'status-429',
   /** 503 with `Retry-After: <after>` (seconds, default 0). */
   'status-503',
-  /** 500 with a JSON error body. */
+  /** 500 with a JSON error body (padded with `size` bytes when given). */
   'status-500',
   /** `content-type: application/json` and a body that is not JSON. */
   'malformed-json',
@@ -101,6 +101,10 @@ export interface RequestRecord {
   attempts: number
   /** The fault injected on each attempt, in order. */
   faults: FaultName[]
+  /** Per attempt: did it arrive on a socket that had carried an earlier request? */
+  reused: boolean[]
+  /** Per attempt: had the server written any response byte when the exchange ended? (`undefined` while in progress) */
+  responded: Array<boolean | undefined>
 }
 
 /** A started fault-injecting server on 127.0.0.1, with a peer on another port. */
@@ -147,6 +151,7 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
   const records = new Map<string, RequestRecord>()
   const pick = options.random ? weightedPicker(options.random) : undefined
   let anonymous = 0
+  const served = new WeakMap<Socket, number>()
   let restarting: Promise<void> | undefined
 
   const peer = await startServer({ protocol, handler: (req, res) => echo(req, res, 'peer') })
@@ -157,9 +162,19 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
     counts.methods[method] = (counts.methods[method] ?? 0) + 1
     const id = header(req, 'x-request-id')
     let record: RequestRecord | undefined
+    const socket = req.socket
+    const earlier = served.get(socket) ?? 0
+    served.set(socket, earlier + 1)
     if (id !== undefined) {
-      record = records.get(id) ?? { method, attempts: 0, faults: [] }
-      record.attempts++
+      record = records.get(id) ?? { method, attempts: 0, faults: [], reused: [], responded: [] }
+      const attempt = record.attempts++
+      record.reused.push(earlier > 0)
+      record.responded.push(undefined)
+      const written = socket.bytesWritten
+      const current = record
+      res.once('close', () => {
+        current.responded[attempt] = socket.bytesWritten > written
+      })
       records.set(id, record)
     }
     const fault = chooseFault(url, req, () =>
@@ -233,9 +248,8 @@ async function listenAgain(server: TestServer): Promise<void> {
 }
 
 function chooseFault(url: URL, req: http.IncomingMessage, random: () => FaultName): FaultName {
-  const named = url.pathname.startsWith('/fault/')
-    ? url.pathname.slice('/fault/'.length).split('/')[0]
-    : header(req, 'x-fault')
+  // `/fault/<name>` anywhere in the path, so clients with a base path (`/v1/fault/...`) can name faults.
+  const named = /\/fault\/([^/]+)/.exec(url.pathname)?.[1] ?? header(req, 'x-fault')
   if (named !== undefined && named !== 'random') {
     return (FAULTS as readonly string[]).includes(named) ? (named as FaultName) : 'status-500'
   }
@@ -318,7 +332,7 @@ function inject(
       return
     case 'status-500':
       res.writeHead(500, { 'content-type': 'application/json' })
-      res.end(JSON.stringify({ error: 'internal', path: req.url }))
+      res.end(JSON.stringify({ error: 'internal', pad: 'p'.repeat(params.size ?? 0) }))
       return
     case 'malformed-json':
       res.writeHead(200, { 'content-type': 'application/json' })

@@ -20,14 +20,19 @@ async function start(protocol: 'http' | 'https', options = {}): Promise<FaultSer
   return faults
 }
 
-function get(path: string, headers: Record<string, string> = {}, method = 'GET') {
+function get(
+  path: string,
+  headers: Record<string, string> = {},
+  method = 'GET',
+  signal?: AbortSignal,
+) {
   if (!faults || !dispatcher) throw new Error('start() first')
   return request(`${faults.origin}${path}`, {
     dispatcher,
     headers,
     method,
-    maxRedirections: 0,
-  } as never)
+    ...(signal ? { signal } : {}),
+  })
 }
 
 /** Raw bytes of one response, read from a fresh socket. */
@@ -55,7 +60,13 @@ describe.each(['http', 'https'] as const)('startFaultServer (%s)', (protocol) =>
     await (await get('/plain')).body.dump()
     const counts = server.counts()
     expect(counts).toMatchObject({ requests: 2, methods: { POST: 1, GET: 1 }, faults: { ok: 2 } })
-    expect(server.requests().get('a')).toEqual({ method: 'POST', attempts: 1, faults: ['ok'] })
+    expect(server.requests().get('a')).toEqual({
+      method: 'POST',
+      attempts: 1,
+      faults: ['ok'],
+      reused: [false],
+      responded: [true],
+    })
   })
 
   it('picks the fault from the x-fault header', async () => {
@@ -232,3 +243,36 @@ async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 5_00
     await new Promise((resolve) => setTimeout(resolve, 10))
   }
 }
+
+describe('fault names', () => {
+  it('are found anywhere in the path, so a base path like /v1 works', async () => {
+    const server = await start('http')
+    const res = await get('/v1/api/fault/status-429?after=3')
+    expect(res.statusCode).toBe(429)
+    expect(res.headers['retry-after']).toBe('3')
+    await res.body.dump()
+    expect(server.counts().faults).toEqual({ 'status-429': 1 })
+  })
+})
+
+describe('request records', () => {
+  it('say whether an attempt came on a reused socket and whether any response byte was written', async () => {
+    const server = await start('http')
+    await (await get('/fault/ok', { 'x-request-id': 'first' })).body.text()
+    // undici hands the socket back to its pool a moment after the body ends.
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    const ac = new AbortController()
+    const pending = get(
+      '/fault/never-respond',
+      { 'x-request-id': 'second' },
+      'GET',
+      ac.signal,
+    ).catch((error: Error) => error)
+    await waitFor(() => server.counts().requests === 2)
+    ac.abort()
+    expect(await pending).toBeInstanceOf(Error)
+    await waitFor(() => server.requests().get('second')?.responded[0] !== undefined)
+    expect(server.requests().get('first')).toMatchObject({ reused: [false], responded: [true] })
+    expect(server.requests().get('second')).toMatchObject({ reused: [true], responded: [false] })
+  })
+})

@@ -1,0 +1,309 @@
+import { spawn } from 'node:child_process'
+import { cp, mkdir, rm } from 'node:fs/promises'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { Worker } from 'node:worker_threads'
+import { Client, isClientError } from '@foo/client'
+import { type FaultServer, startFaultServer } from '@foo/testkit'
+import { afterEach, describe, expect, it } from 'vitest'
+import { KNOWN_CODES, sleep, waitFor } from './helpers.js'
+
+let server: FaultServer | undefined
+const clients: Client[] = []
+afterEach(async () => {
+  for (const client of clients.splice(0)) client.destroy()
+  await server?.close()
+  server = undefined
+})
+
+async function start(protocol: 'http' | 'https' = 'http'): Promise<FaultServer> {
+  server = await startFaultServer({ protocol })
+  return server
+}
+
+function track(client: Client): Client {
+  clients.push(client)
+  return client
+}
+
+async function outcome(promise: Promise<unknown>): Promise<string> {
+  return promise.then(
+    () => 'ok',
+    (error: unknown) =>
+      isClientError(error) && KNOWN_CODES.has(error.code)
+        ? error.code
+        : `untyped: ${String(error)}`,
+  )
+}
+
+describe('close() races', () => {
+  it('close() during in-flight requests lets them finish, refuses new ones, then closes every socket', async () => {
+    const faults = await start()
+    const client = track(new Client({ baseUrl: faults.origin }))
+    const inFlight = Array.from({ length: 20 }, () =>
+      outcome(client.get('/fault/slow-headers', { query: { ms: 300 } })),
+    )
+    await waitFor('20 requests at the server', () => faults.counts().requests === 20)
+    const closing = client.close()
+    expect(client.closed).toBe(true)
+    expect(await outcome(client.get('/fault/ok'))).toBe('FOO_ERR_CLOSED')
+    await closing
+    expect(await Promise.all(inFlight)).toEqual(Array(20).fill('ok'))
+    await waitFor('no connection left', () => faults.server.connections.size === 0)
+    expect(faults.counts().requests).toBe(20)
+  })
+
+  it('close() during retry backoff ends the request typed, without further attempts after close', async () => {
+    const faults = await start()
+    const client = track(
+      new Client({ baseUrl: faults.origin, retry: { limit: 5, minDelay: 400, maxDelay: 400 } }),
+    )
+    const started = Date.now()
+    const pending = outcome(
+      client.get('/fault/status-503', { headers: { 'x-request-id': 'backoff' } }),
+    )
+    await waitFor('the first attempt', () => faults.counts().requests === 1)
+    await client.close()
+    const attemptsAtClose = faults.requests().get('backoff')?.attempts
+    const result = await pending
+    expect(['FOO_ERR_HTTP', 'FOO_ERR_CLOSED']).toContain(result)
+    // Five backoffs of 400 ms would take 2 s; close() must not wait for them.
+    expect(Date.now() - started).toBeLessThan(1_900)
+    await sleep(500)
+    expect(faults.requests().get('backoff')?.attempts).toBe(attemptsAtClose)
+    expect(faults.server.connections.size).toBe(0)
+  })
+
+  it('close() is idempotent and racing calls share one result', async () => {
+    const faults = await start()
+    const client = track(new Client({ baseUrl: faults.origin }))
+    await client.get('/fault/ok')
+    const results = await Promise.allSettled([
+      client.close(),
+      client.close(),
+      client[Symbol.asyncDispose](),
+    ])
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled'])
+    client.destroy()
+    await waitFor('no connection left', () => faults.server.connections.size === 0)
+  })
+})
+
+describe('destroy() races', () => {
+  it.each(['http', 'https'] as const)(
+    'destroy() during a streamed body fails the stream typed (%s)',
+    async (protocol) => {
+      const faults = await start(protocol)
+      const client = track(
+        new Client({ baseUrl: faults.origin, ...(faults.ca ? { ca: faults.ca } : {}) }),
+      )
+      const res = await client.request({
+        method: 'GET',
+        path: '/fault/huge-body',
+        query: { size: 256 * 1024 * 1024 },
+      })
+      expect(res.status).toBe(200)
+      let bytes = 0
+      const read = (async () => {
+        for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
+          bytes += chunk.byteLength
+          if (bytes > 1024 * 1024) client.destroy()
+        }
+      })()
+      expect(await outcome(read)).toBe('FOO_ERR_DESTROYED')
+      expect(bytes).toBeLessThan(64 * 1024 * 1024)
+      expect(client.closed).toBe(true)
+      expect(await outcome(client.get('/fault/ok'))).toMatch(/FOO_ERR_(CLOSED|DESTROYED)/)
+      await waitFor('no connection left', () => faults.server.connections.size === 0)
+    },
+  )
+
+  it('destroy() fails in-flight requests of every kind typed', async () => {
+    const faults = await start()
+    const client = track(new Client({ baseUrl: faults.origin }))
+    const pending = ['never-respond', 'stall-body', 'slow-body', 'slow-headers'].map((fault) =>
+      outcome(client.get(`/fault/${fault}`, { query: { ms: 2_000 } })),
+    )
+    await waitFor('4 requests at the server', () => faults.counts().requests === 4)
+    client.destroy()
+    expect(await Promise.all(pending)).toEqual(Array(4).fill('FOO_ERR_DESTROYED'))
+    await waitFor('no connection left', () => faults.server.connections.size === 0)
+  })
+})
+
+interface ChildRun {
+  code: number | null
+  signal: NodeJS.Signals | null
+  ms: number
+  stdout: string
+  stderr: string
+}
+
+function runRace(
+  origin: string,
+  mode: string,
+  onReady?: (child: ReturnType<typeof spawn>) => Promise<void>,
+): Promise<ChildRun> {
+  const env: NodeJS.ProcessEnv = { ...process.env, ORIGIN: origin, MODE: mode }
+  delete env.NODE_V8_COVERAGE
+  delete env.NODE_OPTIONS
+  const started = Date.now()
+  const child = spawn(
+    process.execPath,
+    [fileURLToPath(new URL('./fixtures/race.mjs', import.meta.url))],
+    {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
+  let stdout = ''
+  let stderr = ''
+  let ready = false
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk
+  })
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk
+    if (!ready && /^ready$/m.test(stdout)) {
+      ready = true
+      onReady?.(child).catch((error: unknown) => {
+        stderr += `\n[test] onReady failed: ${String(error)}`
+      })
+    }
+  })
+  const killer = setTimeout(() => child.kill('SIGKILL'), 30_000)
+  return new Promise((resolve) =>
+    child.once('exit', (code, signal) => {
+      clearTimeout(killer)
+      resolve({ code, signal, ms: Date.now() - started, stdout, stderr })
+    }),
+  )
+}
+
+describe('exit races (child processes)', () => {
+  it.skipIf(process.platform === 'win32')(
+    'a second SIGTERM during the gracefulShutdown drain ends it at once and re-raises (no SIGTERM on Windows)',
+    async () => {
+      const faults = await start()
+      const run = await runRace(faults.origin, 'drain-second-signal', async (child) => {
+        await waitFor('the in-flight request', () => faults.counts().requests === 1)
+        child.kill('SIGTERM')
+        await sleep(300)
+        child.kill('SIGTERM')
+      })
+      expect(run.stderr).toBe('')
+      expect(run.signal).toBe('SIGTERM')
+      // The drain would last 30 s; the second signal must not wait for it.
+      expect(run.ms).toBeLessThan(15_000)
+      await waitFor('no connection left', () => faults.server.connections.size === 0)
+    },
+  )
+
+  it('the process exits at once with a finalizer pending, and its socket is closed', async () => {
+    const faults = await start()
+    const run = await runRace(faults.origin, 'exit-finalizer')
+    expect(run.stderr).toBe('')
+    expect(run.stdout).toContain('ready')
+    expect(run.code).toBe(0)
+    expect(run.ms).toBeLessThan(15_000)
+    await waitFor('no connection left', () => faults.server.connections.size === 0)
+    expect(faults.counts().connections).toBe(1)
+  })
+
+  it('process.exit() with requests in flight on two clients exits with its code and closes both', async () => {
+    const faults = await start()
+    const run = await runRace(faults.origin, 'exit-in-flight')
+    expect(run.stderr).toBe('')
+    expect(run.code).toBe(3)
+    expect(run.ms).toBeLessThan(15_000)
+    await waitFor('no connection left', () => faults.server.connections.size === 0)
+  })
+})
+
+describe('two copies of @foo/client in one process', () => {
+  it('share the registry, recognise each other’s errors, and both close under faults', async () => {
+    const faults = await start()
+    // Real copies of the BUILT package inside this package, so they resolve undici like node_modules would.
+    const root = new URL('../../.cache/reliability-copies/', import.meta.url)
+    await rm(root, { recursive: true, force: true })
+    const load = async (name: string) => {
+      const dir = new URL(`${name}/`, root)
+      await mkdir(dir, { recursive: true })
+      await cp(new URL('../../dist/', import.meta.url), dir, { recursive: true })
+      return (await import(
+        pathToFileURL(fileURLToPath(new URL('index.js', dir))).href
+      )) as typeof import('@foo/client')
+    }
+    try {
+      const [a, b] = await Promise.all([load('a'), load('b')])
+      expect(a.Client).not.toBe(b.Client)
+      const key = Symbol.for('@foo/client.lifecycle')
+      const registry = (
+        globalThis as Record<symbol, { entries(): Array<{ name: string; closed: boolean }> }>
+      )[key]
+      const exitListeners = process.listenerCount('exit')
+      const clientA = new a.Client({ baseUrl: faults.origin })
+      const clientB = new b.Client({ baseUrl: faults.origin })
+      expect(process.listenerCount('exit') - exitListeners).toBeLessThanOrEqual(1)
+      const calls = [
+        'ok',
+        'reset-before',
+        'malformed-json',
+        'status-503',
+        'truncated',
+        'idle-close',
+      ].flatMap((fault) => [
+        clientA.get(`/fault/${fault}`).catch((error: unknown) => error),
+        clientB.get(`/fault/${fault}`).catch((error: unknown) => error),
+      ])
+      const results = await Promise.all(calls)
+      for (const result of results.filter((r) => r instanceof Error)) {
+        expect(a.isClientError(result)).toBe(true)
+        expect(b.isClientError(result)).toBe(true)
+      }
+      expect(
+        registry?.entries().filter((entry) => !entry.closed).length ?? 0,
+      ).toBeGreaterThanOrEqual(2)
+      await Promise.all([clientA.close(), clientB.close()])
+      await waitFor('no connection left', () => faults.server.connections.size === 0)
+    } finally {
+      await rm(root, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('clients inside worker threads', () => {
+  it('4 workers under faults, never closing their clients, all end on their own and leave no socket', async () => {
+    const faults = await start()
+    const source = `
+      import { workerData, parentPort } from 'node:worker_threads'
+      import { Client } from ${JSON.stringify(pathToFileURL(fileURLToPath(new URL('../../dist/index.js', import.meta.url))).href)}
+      const client = new Client({ baseUrl: workerData.origin, timeout: 2000, retry: 1 })
+      const faults = ['ok', 'idle-close', 'reset-during', 'slow-body', 'status-429', 'ok', 'redirect', 'malformed-json']
+      const results = await Promise.all(Array.from({ length: 40 }, (_, i) =>
+        client.get('/fault/' + faults[i % faults.length], { query: { ms: 20 } }).then(() => 'ok', (e) => e.code ?? String(e))))
+      parentPort.postMessage(results)
+    `
+    const exits = Array.from({ length: 4 }, () => {
+      const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(source)}`), {
+        workerData: { origin: faults.origin },
+      })
+      const results = new Promise<string[]>((resolve, reject) => {
+        worker.once('message', resolve)
+        worker.once('error', reject)
+      })
+      const exit = new Promise<number>((resolve) => worker.once('exit', resolve))
+      return Promise.all([results, exit])
+    })
+    const started = Date.now()
+    const done = await Promise.all(exits)
+    expect(Date.now() - started).toBeLessThan(20_000)
+    for (const [results, code] of done) {
+      expect(code).toBe(0)
+      expect(results).toHaveLength(40)
+      for (const result of results) expect(result === 'ok' || KNOWN_CODES.has(result)).toBe(true)
+      expect(results.filter((result) => result === 'ok').length).toBeGreaterThanOrEqual(10)
+      expect(results).not.toContain('FOO_ERR_INVALID_ARGUMENT')
+    }
+    await waitFor('no connection left', () => faults.server.connections.size === 0)
+  })
+})
