@@ -1,2 +1,77 @@
-// Preload for `node --import @foo/leakcheck/register`.
-export {}
+// Preload for `node --import @foo/leakcheck/register app.js` (the `leakcheck` CLI adds it):
+// tracks handles from the start and, at exit, reports every one still open.
+import { writeFileSync, writeSync } from 'node:fs'
+import { isMainThread } from 'node:worker_threads'
+import { LEAKS_EXIT_CODE, type RegisterResult, TIMEOUT_EXIT_CODE } from './cli/exit-codes.js'
+import { formatLeaks } from './report.js'
+import { realTimers, startTracker } from './tracker/index.js'
+import type { OpenHandle } from './tracker/types.js'
+
+const cliPid = process.env.LEAKCHECK_CLI_PID
+// Under the CLI only its direct child reports (forked children inherit --import); never workers.
+const active = isMainThread && (cliPid === undefined || cliPid === String(process.ppid))
+
+function writeError(text: string): void {
+  try {
+    writeSync(2, `${text}\n`)
+  } catch {
+    // stderr closed: nothing to report to.
+  }
+}
+
+function writeResult(result: RegisterResult): void {
+  const file = process.env.LEAKCHECK_RESULT
+  if (file === undefined || file === '') return
+  try {
+    writeFileSync(file, JSON.stringify(result))
+  } catch {
+    // The CLI then falls back to the program's own exit code.
+  }
+}
+
+async function start(): Promise<void> {
+  const timeoutMs = Number(process.env.LEAKCHECK_TIMEOUT ?? '')
+  const diagnose = Number.isFinite(timeoutMs) && timeoutMs > 0
+  // why-is-node-running uses async_hooks (slow): only on the --timeout diagnose path.
+  const why = diagnose ? (await import('why-is-node-running')).default : undefined
+  const tracker = startTracker()
+  const root = process.cwd()
+  const program = process.argv[1] ?? 'the program'
+  let reported = false
+
+  const report = (leaks: OpenHandle[], headline: string) => {
+    writeError(`\nleakcheck: ${headline}\n\n${formatLeaks(leaks, { root })}\n`)
+  }
+
+  let settled = false
+  process.on('beforeExit', () => {
+    // beforeExit fires again after work scheduled here: settle (GC, finalizers) only once.
+    if (settled) return
+    settled = true
+    tracker.settle({ deadlineMs: 500 }).catch(() => {})
+  })
+
+  process.on('exit', (code) => {
+    if (reported) return
+    reported = true
+    const leaks = tracker.open()
+    writeResult({ leaks: leaks.length, timedOut: false })
+    if (leaks.length === 0) return
+    report(leaks, `${leaks.length} handle(s) still open when ${program} exited (code ${code}).`)
+    if (cliPid === undefined && code === 0) process.exitCode = LEAKS_EXIT_CODE
+  })
+
+  if (diagnose) {
+    const timer = realTimers.setTimeout(() => {
+      reported = true
+      const alive = tracker.open().filter((leak) => leak.state === 'active')
+      writeResult({ leaks: alive.length, timedOut: true })
+      report(alive, `${program} was still running after ${timeoutMs} ms; these keep it alive:`)
+      why?.({ error: (...parts: unknown[]) => writeError(parts.join(' ')) })
+      process.exit(TIMEOUT_EXIT_CODE)
+    }, timeoutMs)
+    timer.unref()
+  }
+}
+
+if (active) await start()

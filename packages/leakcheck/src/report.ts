@@ -27,6 +27,8 @@ const NOISE = [
   /^node:/,
   /[\\/]node_modules[\\/](?:\.pnpm[\\/][^\\/]+[\\/]node_modules[\\/])?(?:vitest|@vitest[\\/][^\\/]+|tinypool|vite-node|vite|undici|tinyspy)[\\/]/,
   /[\\/](?:@foo[\\/]leakcheck|packages[\\/]leakcheck)[\\/](?:dist|src)[\\/](?!.*\.test\.)/,
+  // @foo/client's own frames: its socket and "created at" frames point at the user's call.
+  /[\\/](?:node_modules[\\/]@foo[\\/]client|packages[\\/]client)[\\/](?:dist|src)[\\/]/,
 ]
 
 /** Parses one stack line; `undefined` for lines that are not file frames. */
@@ -144,7 +146,7 @@ export function fixLine(leak: OpenHandle): string {
         return 'Close it with `server.close()` in afterEach (await its callback).'
       }
       if (leak.pool === 'undici') {
-        return 'It is idle in an undici keep-alive pool: close the Agent/Pool/Client that owns it with `await dispatcher.close()` (global fetch: `await getGlobalDispatcher().close()` in afterAll).'
+        return 'It is idle in an undici keep-alive pool: close the Agent/Pool/Client that owns it with `await agent.close()` (for global fetch, `setGlobalDispatcher(agent)` with an undici Agent you close in afterAll).'
       }
       if (leak.pool === 'node:http') {
         return 'It is idle in a node:http Agent: call `agent.destroy()` in afterAll, or use an Agent with `keepAlive: false`.'
@@ -202,8 +204,12 @@ const paint = (on: boolean, code: number, text: string) =>
 function ownerText(leak: OpenHandle, root: string): string | undefined {
   const owner = leak.owner
   if (owner === undefined) return undefined
-  const [created] = userFrames(owner.createdAt)
-  const where = created === undefined ? '' : `, created at ${showFrame(created, root)}`
+  // Two frames: a subclass's implicit constructor points at its class line, the caller at `new`.
+  const created = userFrames(owner.createdAt).slice(0, 2)
+  const where =
+    created.length === 0
+      ? ''
+      : `, created at ${created.map((frame) => showFrame(frame, root)).join(' <- ')}`
   const reachable = owner.reachable ? 'still reachable' : 'collected'
   return `@foo/client ${owner.name}${where} (${reachable})`
 }

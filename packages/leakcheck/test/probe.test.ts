@@ -11,7 +11,7 @@ beforeAll(async () => {
 })
 afterAll(() => server.close())
 
-const clientOnly = (leaks: { description: string }[]) =>
+const clientOnly = <T extends { description: string }>(leaks: T[]): T[] =>
   leaks.filter((h) => !h.description.includes('accepted'))
 
 describe('track()', () => {

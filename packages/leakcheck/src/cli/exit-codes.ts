@@ -1,0 +1,12 @@
+/** Exit code when the program left handles open (and would otherwise have exited 0). */
+export const LEAKS_EXIT_CODE = 7
+/** Exit code when the program still ran at `--timeout`. */
+export const TIMEOUT_EXIT_CODE = 124
+/** Exit code for bad command-line usage. */
+export const USAGE_EXIT_CODE = 2
+
+/** What the register preload hands the CLI (as JSON in the file named by `LEAKCHECK_RESULT`). */
+export interface RegisterResult {
+  leaks: number
+  timedOut: boolean
+}

@@ -1,0 +1,93 @@
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import { startServer, type TestServer } from '@foo/testkit'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { fixture, packageDir, runCli } from './run.js'
+
+let server: TestServer
+beforeAll(async () => {
+  server = await startServer()
+})
+afterAll(() => server.close())
+
+const sourceLine = (name: string, n: number) =>
+  readFileSync(path.join(packageDir, 'test/fixtures/cli', name), 'utf8').split('\n')[
+    n - 1
+  ] as string
+
+describe('leakcheck -- node app.js', () => {
+  it('exits 7 and reports a server still listening at process.exit()', async () => {
+    const run = await runCli(['--', ...fixture('server-left-open.mjs')])
+    expect(run.code).toBe(7)
+    expect(run.stdout).toContain('listening')
+    expect(run.stderr).toMatch(
+      /1 handle\(s\) still open when .*server-left-open\.mjs exited \(code 0\)/,
+    )
+    expect(run.stderr).toMatch(/TCP server listening on 127\.0\.0\.1:\d+ \(active\)/)
+    expect(run.stderr).toContain('at test/fixtures/cli/server-left-open.mjs:5:8')
+    expect(run.stderr).toContain(`> 5 | ${sourceLine('server-left-open.mjs', 5)}`)
+    expect(run.stderr).toContain(
+      'Fix: Close it with `await new Promise((resolve) => server.close(resolve))`',
+    )
+  })
+
+  it('exits 7 for the socket global fetch leaves idle in its pool, naming the remote', async () => {
+    const run = await runCli(['--', ...fixture('fetch-keep-alive.mjs', server.origin)])
+    expect(run.code).toBe(7)
+    expect(run.stderr).toMatch(
+      new RegExp(
+        `TCP socket 127\\.0\\.0\\.1:\\d+ -> 127\\.0\\.0\\.1:${server.port} \\(idle in an undici keep-alive pool\\)`,
+      ),
+    )
+    expect(run.stderr).toContain('at test/fixtures/cli/fetch-keep-alive.mjs:3:19')
+  })
+
+  it('exits 7 for a child process left running, and says so', async () => {
+    const run = await runCli(['--', ...fixture('child-left-running.mjs')])
+    const pid = /spawned (\d+)/.exec(run.stdout)?.[1]
+    expect(pid).toBeDefined()
+    expect(run.code).toBe(7)
+    expect(run.stderr).toContain(`Child process (pid ${pid})`)
+    expect(run.stderr).toContain("Fix: Wait for it to exit (`await once(child, 'exit')`)")
+  })
+
+  it('reports a reachable @foo/client with its owner and exits 7', async () => {
+    const run = await runCli(['--', ...fixture('client-kept.mjs', server.origin)])
+    expect(run.stdout).toContain('{"ok":true}')
+    expect(run.code).toBe(7)
+    expect(run.stderr).toMatch(
+      /owner: @foo\/client Api, created at new Api \(test\/fixtures\/cli\/client-kept\.mjs:5:1\) <- test\/fixtures\/cli\/client-kept\.mjs:7:\d+ \(still reachable\)/,
+    )
+    expect(run.stderr).toContain('at test/fixtures/cli/client-kept.mjs:8:')
+    expect(run.stderr).toContain('Fix: Close the Api client with `await client.close()`')
+  })
+})
+
+describe('clean programs keep their own exit code', () => {
+  it('exits 0 for a program that closes everything', async () => {
+    const run = await runCli(['--', ...fixture('clean.mjs')])
+    expect(run.stderr).toBe('')
+    expect(run.stdout).toContain('ok')
+    expect(run.code).toBe(0)
+  })
+
+  it("passes the program's own non-zero code through", async () => {
+    const run = await runCli(['--', ...fixture('clean.mjs', '3')])
+    expect(run.code).toBe(3)
+    expect(run.stderr).toBe('')
+  })
+
+  it('a @foo/client dropped without close() is collected, not a leak', async () => {
+    const run = await runCli(['--', ...fixture('client-dropped.mjs', server.origin)])
+    expect(run.stdout).toContain('{"ok":true}')
+    expect(run.stderr).toBe('')
+    expect(run.code).toBe(0)
+  })
+
+  it("keeps the user's NODE_OPTIONS", async () => {
+    const run = await runCli(['--', ...fixture('clean.mjs')], {
+      NODE_OPTIONS: '--title=leakcheck-test --no-warnings',
+    })
+    expect(run.code).toBe(0)
+  })
+})
