@@ -75,8 +75,10 @@ function listeningPorts(): Set<string> {
 function leakError(leaks: OpenHandle[], where: string): LeakcheckError {
   const report = formatLeaks(leaks, { root: process.cwd() })
   const error = new LeakcheckError('LEAKCHECK_LEAK', `${where}\n\n${report}`)
-  // The report carries its own code frames: no stack, or Vitest adds frames of this setup file.
-  error.stack = `${error.name}: ${where}`
+  // The report carries its own frames and code frames. An empty stack keeps Vitest from parsing
+  // them again (or adding this setup file's), and JSON/JUnit reporters fall back to the message.
+  error.stack = ''
+
   return error
 }
 

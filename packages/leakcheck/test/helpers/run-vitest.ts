@@ -58,7 +58,11 @@ export function defaultVitestBin(): string {
  * Links `<root>/node_modules/@foo/leakcheck` to this package, so fixture configs import the BUILT
  * package by its name, as a user would (a git-ignored node_modules, created on demand).
  */
-export function linkPackage(root: string, target: string = PACKAGE_DIR): void {
+export function linkPackage(
+  root: string,
+  // A snapshot (dist + package.json) to link instead, for runs while the package is being rebuilt.
+  target: string = process.env.LEAKCHECK_FIXTURE_PACKAGE ?? PACKAGE_DIR,
+): void {
   const scope = path.join(root, 'node_modules', '@foo')
   mkdirSync(scope, { recursive: true })
   const link = path.join(scope, 'leakcheck')

@@ -1,0 +1,57 @@
+import { beforeAll, describe, expect, it } from 'vitest'
+import { runVitest, testResult, type VitestRun } from '../helpers/run-vitest.js'
+
+// One `vitest run` over the fixture project `clean`: code that cleans up (sometimes late, through
+// a server's afterAll, GC, or under fake timers and nock) must not be reported.
+let run: VitestRun
+beforeAll(async () => {
+  run = await runVitest('clean')
+}, 120_000)
+
+function passed(file: string, title: string): void {
+  const result = testResult(run, file, title)
+  expect(result.failureMessages.join('\n'), `${file} > ${title}`).toBe('')
+  expect(result.status).toBe('passed')
+}
+
+describe('clean tests pass with the plugin on', () => {
+  it('exits 0 with no leak reported', () => {
+    expect(run.stdout + run.stderr).not.toContain('LeakcheckError')
+    expect(run.stdout + run.stderr).not.toContain('open handle')
+    expect(run.code).toBe(0)
+    for (const file of run.files.values()) expect(file.message, file.name).toBe('')
+  })
+
+  it('a server closed in afterAll while the tests used fetch', () => {
+    passed('server-fetch.spec.ts', 'fetch one')
+    passed('server-fetch.spec.ts', 'fetch two')
+  })
+
+  it('a socket whose close completes a tick later, a server closed without awaiting', () => {
+    passed('close-later.spec.ts', 'a socket whose close completes a tick later')
+    passed('close-later.spec.ts', 'a server closed without waiting for its callback')
+  })
+
+  it("unref'd timers, fake timers left pending or still installed", () => {
+    passed('timers.spec.ts', 'unref timers')
+    passed('timers.spec.ts', 'a timer that fires before the check')
+    passed('timers.spec.ts', 'fake timers left pending')
+    passed('timers.spec.ts', 'fake timers still installed when the test ends')
+  })
+
+  it('nock with net connect disabled', () => {
+    passed('nock.spec.ts', 'nock intercepts fetch with net connect disabled')
+  })
+
+  it('a child process awaited', () => {
+    passed('child.spec.ts', 'a child process awaited')
+    passed('child.spec.ts', 'a spawned child awaited until it exits')
+  })
+
+  it('a @foo/client dropped without close is closed by GC and counted in the summary', () => {
+    passed('client.spec.ts', 'a @foo/client dropped without close')
+    expect(run.stdout).toMatch(
+      /^leakcheck: 12 tests checked in 6 files, 0 leaks, [1-9]\d* handles? closed by GC$/m,
+    )
+  })
+})

@@ -1,0 +1,115 @@
+import { beforeAll, describe, expect, it } from 'vitest'
+import { lineOf } from '../helpers/fixture-source.js'
+import { fileMessage, runVitest, testResult, type VitestRun } from '../helpers/run-vitest.js'
+
+// One `vitest run` over the fixture project `kinds`: every kind of handle leaking from a test,
+// plus file-level leaks (module top level, beforeAll, test.concurrent).
+let run: VitestRun
+beforeAll(async () => {
+  run = await runVitest('kinds')
+}, 120_000)
+
+function failure(file: string, title: string): string {
+  const result = testResult(run, file, title)
+  expect(result.status, `${file} > ${title} should fail with a leak`).toBe('failed')
+  return result.failureMessages.join('\n')
+}
+
+describe('a leaking test fails with a report that names kind, address, test, line and fix', () => {
+  it('exits non-zero and prints the run summary once', () => {
+    expect(run.code).toBe(1)
+    const summaries = run.stdout.match(/^leakcheck: .*$/gm) ?? []
+    expect(summaries).toEqual([
+      'leakcheck: 15 tests checked in 6 files, 15 leaks, 0 handles closed by GC',
+    ])
+  })
+
+  it('TCP client socket to a server that is closed later', () => {
+    const message = failure('tcp.spec.ts', 'tcp client socket to a server closed later')
+    expect(message).toMatch(/TCP socket 127\.0\.0\.1:\d+ -> 127\.0\.0\.1:\d+ \(active\)/)
+    expect(message).toContain('test: tcp.spec.ts > tcp client socket to a server closed later')
+    expect(message).toContain(
+      lineOf('kinds/tcp.spec.ts', "const socket = net.connect(server.port, '127.0.0.1')"),
+    )
+    expect(message).toMatch(/Fix: .*socket\.destroy\(\)/)
+  })
+
+  it('listening server', () => {
+    const message = failure('tcp.spec.ts', 'listening server')
+    expect(message).toMatch(/TCP server listening on 127\.0\.0\.1:\d+/)
+    expect(message).toContain(lineOf('kinds/tcp.spec.ts', "listener.listen(0, '127.0.0.1')"))
+    expect(message).toMatch(/Fix: .*server\.close/)
+  })
+
+  it('UDP socket', () => {
+    const message = failure('tcp.spec.ts', 'udp socket')
+    expect(message).toMatch(/UDP socket bound to 127\.0\.0\.1:\d+/)
+    expect(message).toMatch(/Fix: .*socket\.close\(\)/)
+  })
+
+  it('a socket opened after an await is still blamed on its test', () => {
+    const message = failure('tcp.spec.ts', 'leak opened after an await')
+    expect(message).toContain('test: tcp.spec.ts > leak opened after an await')
+    expect(message).toMatch(/TCP socket 127\.0\.0\.1:\d+ -> 127\.0\.0\.1:\d+/)
+  })
+
+  it('a test that closes what it opens passes, in the same file', () => {
+    expect(testResult(run, 'tcp.spec.ts', 'closes what it opens').status).toBe('passed')
+    expect(fileMessage(run, 'tcp.spec.ts')).toBe('')
+  })
+
+  it('TLS socket', () => {
+    const message = failure('tls.spec.ts', 'tls socket')
+    expect(message).toMatch(/TLS socket 127\.0\.0\.1:\d+ -> 127\.0\.0\.1:\d+ \(active\)/)
+    expect(message).toContain(lineOf('kinds/tls.spec.ts', 'tls.connect('))
+  })
+
+  it('child process, worker thread, fs watcher and ref interval', () => {
+    expect(failure('process.spec.ts', 'child process')).toMatch(
+      /Child process \(pid \d+\)[^\n]*setTimeout/,
+    )
+    expect(failure('process.spec.ts', 'worker thread')).toMatch(/Worker thread \d+/)
+    expect(failure('process.spec.ts', 'fs watcher')).toMatch(/File watcher on .*kinds/)
+    const interval = failure('process.spec.ts', 'ref interval')
+    expect(interval).toMatch(/Interval of 1000 ms/)
+    expect(interval).toMatch(/Fix: .*clearInterval/)
+  })
+
+  it('idle keep-alive sockets of an undici Agent and of global fetch', () => {
+    for (const title of [
+      'idle keep-alive socket in an undici Agent',
+      'idle keep-alive socket of global fetch',
+    ]) {
+      const message = failure('keepalive.spec.ts', title)
+      expect(message).toMatch(
+        /TCP socket 127\.0\.0\.1:\d+ -> 127\.0\.0\.1:\d+ \(idle in an undici keep-alive pool\)/,
+      )
+      expect(message).toContain(`test: keepalive.spec.ts > ${title}`)
+      expect(message).toMatch(/Fix: .*close\(\)/)
+    }
+    expect(failure('keepalive.spec.ts', 'idle keep-alive socket of global fetch')).toContain(
+      lineOf('kinds/keepalive.spec.ts', 'await fetch(remote.url)'),
+    )
+  })
+
+  it('a reachable @foo/client is reported with its owner', () => {
+    const message = failure('client.spec.ts', 'a reachable @foo/client never closed')
+    expect(message).toMatch(/owner: @foo\/client Client, created at .*\(still reachable\)/)
+    expect(message).toContain(
+      lineOf('kinds/client.spec.ts', "api.request({ method: 'GET', path: '/' })"),
+    )
+  })
+})
+
+describe('handles without a single test to blame fail the file', () => {
+  it('module top level, beforeAll and test.concurrent leaks are reported once, at the file', () => {
+    const message = fileMessage(run, 'file-scope.spec.ts')
+    expect(message).toContain('3 open handles')
+    expect(message).toMatch(/UDP socket bound to 127\.0\.0\.1:\d+/)
+    expect(message).toContain(lineOf('kinds/file-scope.spec.ts', "dgram.createSocket('udp4')"))
+    expect(message).toMatch(/TCP server listening on 127\.0\.0\.1:\d+/)
+    expect(message).toContain(lineOf('kinds/file-scope.spec.ts', 'net.createServer().listen'))
+    expect(message).toMatch(/Interval of 1000 ms[^\n]*\n\s+test: file-scope\.spec\.ts \(concurrent/)
+    expect(testResult(run, 'file-scope.spec.ts', 'concurrent one').status).toBe('passed')
+  })
+})
