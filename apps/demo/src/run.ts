@@ -167,8 +167,32 @@ export async function diagnose(
     },
   })
   if (!outcome.timedOut) return 'exited in time when run again under why-is-node-running'
+  return summarizeDiagnosis(report)
+}
+
+/**
+ * Trims a why-is-node-running report to what helps: the headline, then the handles created from
+ * the program's own code first; drops handles with no stack and the tool's own stdout pipe.
+ *
+ * @example
+ * ```ts
+ * summarizeDiagnosis(stderr) // 'There are 3 handle(s) ...\n\n# Timeout\nhang.mjs:5 - setInterval(...)'
+ * ```
+ */
+export function summarizeDiagnosis(report: string): string {
   const start = report.indexOf('There are ')
-  return (start >= 0 ? report.slice(start) : report).trim().slice(0, 4000)
+  if (start < 0) return report.trim().slice(0, 2000) || 'why-is-node-running printed nothing'
+  const [headline = '', ...blocks] = report
+    .slice(start)
+    .trim()
+    .split(/\n\s*\n/)
+  const useful = blocks.filter(
+    (b) => !/\(unknown stack trace\)/.test(b) && !/why-is-node-running[\\/]include\.js/.test(b),
+  )
+  const own = (b: string): boolean =>
+    b.split('\n').some((l) => /\.mjs:\d+/.test(l) && !/node_modules/.test(l))
+  const ordered = [...useful.filter(own), ...useful.filter((b) => !own(b))]
+  return [headline, ...ordered].join('\n\n').slice(0, 6000)
 }
 
 /**

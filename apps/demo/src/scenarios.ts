@@ -38,7 +38,9 @@ export interface Scenario {
   expect: Expectation
 }
 
-const QUICK_EXIT_MS = 1500
+// Below undici's 4 s client keep-alive and the server's 5 s: an exit that waited for a keep-alive
+// timer fails, while a loaded CI machine (process teardown can take 1 s there) does not.
+const QUICK_EXIT_MS = 3000
 
 function signalCases(signal: 'SIGINT' | 'SIGTERM', exitCode: number): Scenario[] {
   const name = signal.toLowerCase()
@@ -121,7 +123,7 @@ export const SCENARIOS: readonly Scenario[] = [
     id: 'gc-10k',
     title: '10,000 clients dropped, then GC',
     file: 'gc-10k.mjs',
-    expect: { exit: { code: 0 }, maxExitMs: 5000, closedBeforeMarker: 'gc-done' },
+    expect: { exit: { code: 0 }, maxExitMs: 8000, closedBeforeMarker: 'gc-done' },
   },
   {
     id: 'long-keep-alive',

@@ -76,7 +76,7 @@ describe('judge', () => {
 
   it('fails a slow exit and a hang', () => {
     const slow = judge(byId('natural-end'), 'client', observation({ exitAt: T + 5100 }), 'linux')
-    expect(slow.reasons).toEqual(['took 5000 ms to exit after the last response (limit 1500)'])
+    expect(slow.reasons).toEqual(['took 5000 ms to exit after the last response (limit 3000)'])
     const hung = judge(
       byId('natural-end'),
       'client',
