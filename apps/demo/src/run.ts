@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { type Observer, startObserver } from '@foo/testkit'
+import { type ConnectionRecord, type Observer, startObserver } from '@foo/testkit'
 import { countEndings, judge, type Observation, parseMarkers, type Verdict } from './judge.js'
 import type { LeakcheckResult } from './leakcheck.js'
 import type { NodeBinary } from './nodes.js'
@@ -36,6 +36,18 @@ export interface RunResult {
   seenExit: string
   msToExit: number | undefined
   connections: Verdict['counts']
+  /** Each connection as the observer saw it: how and when (ms after accept / last response). */
+  connectionDetails: Array<
+    Pick<
+      ConnectionRecord,
+      | 'ending'
+      | 'msAfterAccept'
+      | 'msAfterLastResponse'
+      | 'requests'
+      | 'responses'
+      | 'tlsCloseNotify'
+    >
+  >
   stderr: string
   diagnosis: string | undefined
   leakcheck: LeakcheckResult
@@ -232,6 +244,7 @@ export async function runScenario(
       seenExit: 'not run',
       msToExit: undefined,
       connections: countEndings([]),
+      connectionDetails: [],
       stderr: '',
       diagnosis: undefined,
       leakcheck: { verdict: 'n/a' },
@@ -259,6 +272,14 @@ export async function runScenario(
     seenExit: verdict.seenExit,
     msToExit: verdict.msToExit,
     connections: verdict.counts,
+    connectionDetails: outcome.connections.map((c) => ({
+      ending: c.ending,
+      msAfterAccept: c.msAfterAccept,
+      msAfterLastResponse: c.msAfterLastResponse,
+      requests: c.requests,
+      responses: c.responses,
+      tlsCloseNotify: c.tlsCloseNotify,
+    })),
     stderr: outcome.stderr.trim().slice(0, 2000),
     diagnosis,
     leakcheck: leak,
