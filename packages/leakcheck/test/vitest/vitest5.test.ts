@@ -1,0 +1,113 @@
+import { execFileSync } from 'node:child_process'
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
+import path from 'node:path'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { lineOf } from '../helpers/fixture-source.js'
+import {
+  FIXTURES_DIR,
+  PACKAGE_DIR,
+  runVitest,
+  testResult,
+  type VitestRun,
+} from '../helpers/run-vitest.js'
+
+// Vitest 5 needs Node >= 22.12: run through the matrix, `pnpm matrix --node 22 -- pnpm vitest run
+// test/vitest/vitest5.test.ts`. Vitest 5 is installed once with npm into a git-ignored cache, the
+// BUILT package is copied beside it (so its `import 'vitest'` resolves to Vitest 5, as in a user's
+// node_modules), and the fixture project is copied there too.
+const [major = 0, minor = 0] = process.versions.node.split('.').map(Number)
+const supported = major > 22 || (major === 22 && minor >= 12)
+const VITEST5_RANGE = '^5.0.0'
+const cache = path.join(PACKAGE_DIR, '.cache', 'vitest5')
+
+// pnpm's own npm_config_* settings make npm warn about unknown configs: npm gets a clean env.
+function npmEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !key.toLowerCase().startsWith('npm_config_')),
+  )
+}
+
+function installVitest5(): string {
+  const bin = path.join(cache, 'node_modules', 'vitest', 'vitest.mjs')
+  if (!existsSync(bin)) {
+    mkdirSync(cache, { recursive: true })
+    const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
+    execFileSync(
+      npm,
+      [
+        'install',
+        '--prefix',
+        cache,
+        '--no-save',
+        '--no-audit',
+        '--no-fund',
+        `vitest@${VITEST5_RANGE}`,
+      ],
+      { stdio: 'inherit', shell: process.platform === 'win32', env: npmEnv() },
+    )
+  }
+  return bin
+}
+
+function copyBuiltPackage(): void {
+  const target = path.join(cache, 'node_modules', '@foo', 'leakcheck')
+  rmSync(target, { recursive: true, force: true })
+  mkdirSync(target, { recursive: true })
+  cpSync(path.join(PACKAGE_DIR, 'dist'), path.join(target, 'dist'), { recursive: true })
+  cpSync(path.join(PACKAGE_DIR, 'package.json'), path.join(target, 'package.json'))
+}
+
+let run: VitestRun
+let version: string
+beforeAll(async () => {
+  if (!supported) return
+  const vitestBin = installVitest5()
+  version = (
+    JSON.parse(
+      readFileSync(path.join(cache, 'node_modules', 'vitest', 'package.json'), 'utf8'),
+    ) as { version: string }
+  ).version
+  copyBuiltPackage()
+  const root = path.join(cache, 'project')
+  rmSync(root, { recursive: true, force: true })
+  cpSync(path.join(FIXTURES_DIR, 'vitest5'), root, { recursive: true })
+  run = await runVitest('vitest5', { root, vitestBin })
+}, 300_000)
+
+describe.skipIf(!supported)('Vitest 5 (Node >= 22.12; skipped on older Node)', () => {
+  it('runs Vitest 5', () => {
+    expect(version).toMatch(/^5\./)
+    expect(run.stdout).toContain(`v${version}`)
+  })
+
+  it.each(['threads', 'forks'])(
+    'fails the leaking test in the %s project, passes the clean one',
+    (pool) => {
+      const file = `${pool}.spec.ts`
+      const leaking = testResult(run, file, `${pool}: leaks a server`)
+      expect(leaking.status).toBe('failed')
+      const message = leaking.failureMessages.join('\n')
+      expect(message).toMatch(/TCP server listening on 127\.0\.0\.1:\d+ \(active\)/)
+      expect(message).toContain(`test: ${file} > ${pool}: leaks a server`)
+      expect(message).toContain(
+        lineOf(
+          'vitest5/leaky.ts',
+          "await once(net.createServer().listen(0, '127.0.0.1'), 'listening')",
+        ),
+      )
+      expect(testResult(run, file, `${pool}: closes its server`).status).toBe('passed')
+    },
+  )
+
+  it('blames the module top level on the file, once, and prints one summary', () => {
+    expect(run.code).toBe(1)
+    const fileError = run.files.get('threads.spec.ts')?.message ?? ''
+    expect(fileError).toContain('1 open handle left behind')
+    expect(fileError).toContain(lineOf('vitest5/threads.spec.ts', 'openAtTopLevel()'))
+    // Setup merged from root and project must not run twice: one report per leak.
+    expect((run.stdout + run.stderr).match(/left behind/g)).toHaveLength(3)
+    expect(run.stdout.match(/^leakcheck: .*$/gm)).toEqual([
+      'leakcheck: 4 tests checked in 2 files, 3 leaks, 0 handles closed by GC',
+    ])
+  })
+})
