@@ -38,6 +38,8 @@ function defaultSignals(): NodeJS.Signals[] {
  * - A second signal during the drain destroys what is left and re-raises at once.
  * - After `timeoutMs` the drain destroys what is left and re-raises. The timer is unref'd.
  * - Never sets `process.exitCode`, adds nothing until a signal arrives but the signal listeners.
+ * - Where a signal cannot be re-raised (SIGBREAK and SIGHUP on Windows), the process ends with
+ *   `process.exit()` instead, keeping any `process.exitCode` the application set.
  * - Idempotent: installed once per process (shared by copies of the package); every call returns
  *   its own uninstall function and the listeners go when the last one is called. Options of the
  *   first call win.
@@ -151,5 +153,12 @@ function destroyAll(registry: LifecycleRegistry): void {
 function finish(state: GracefulState, signal: NodeJS.Signals): void {
   removeListeners(state)
   state.installs = 0
-  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal)
+  if (process.listenerCount(signal) > 0) return
+  try {
+    process.kill(process.pid, signal)
+  } catch {
+    // Windows can raise only SIGINT/SIGTERM/SIGKILL/SIGQUIT on itself (SIGBREAK, SIGHUP: ENOSYS).
+    // End the process anyway, with the exit code the application set, if any.
+    process.exit()
+  }
 }
