@@ -4,6 +4,7 @@ import { ScopeContext } from './context.js'
 import { addressesOf, describe, isOpen, kindOf, poolOf, stateOf } from './liveness.js'
 import { ownerOf } from './owners.js'
 import { type HandleRecord, HandleRecords } from './records.js'
+import { createdByRunner } from './runner.js'
 import { gcFunction, pollUntilStable, tick } from './settle.js'
 import { patchTimers, realTimers } from './timers.js'
 import type {
@@ -36,23 +37,6 @@ export type {
 const trackerKey = Symbol.for('@foo/leakcheck.tracker')
 const DEFAULT_DEADLINE_MS = 1000
 const QUIET_MS = 100
-
-// The runner's own handles: created from Vitest, tinypool or Vite internals (test timeouts,
-// worker RPC, module loading), never by the code under test.
-const RUNNER_FRAME =
-  /[\\/]node_modules[\\/](?:\.pnpm[\\/][^\\/]+[\\/]node_modules[\\/])?(?:vitest|@vitest[\\/][^\\/]+|tinypool|vite-node|vite|tinyspy)[\\/]/
-const OWN_FRAME = /[\\/](?:@foo[\\/]leakcheck|packages[\\/]leakcheck)[\\/](?:dist|src)[\\/]/
-
-/** The first frame outside Node internals and this package decides who created a handle. */
-function createdByRunner(stack: string): boolean {
-  for (const line of stack.split('\n')) {
-    const frame = line.trim()
-    if (!frame.startsWith('at ')) continue
-    if (frame.includes('node:') || OWN_FRAME.test(frame)) continue
-    return RUNNER_FRAME.test(frame)
-  }
-  return false
-}
 
 function matchesScope(scope: Scope, wanted: Partial<Scope> | undefined): boolean {
   if (wanted === undefined) return true

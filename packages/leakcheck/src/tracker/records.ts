@@ -55,7 +55,9 @@ export class HandleRecords {
     caller?: Function,
     inherited?: { stack?: string },
   ): HandleRecord {
-    const existing = this.#byTarget.get(target)
+    // Timers are new objects on every call: no lookup, no WeakMap entry (they are the hot path).
+    const indexed = kind !== 'timer' && kind !== 'interval'
+    const existing = indexed ? this.#byTarget.get(target) : undefined
     if (existing !== undefined && this.#isOpen(existing)) return existing
     let trace: { stack?: string } = {}
     if (inherited === undefined) {
@@ -68,7 +70,7 @@ export class HandleRecords {
     }
     const record: HandleRecord = { id: this.#nextId++, kind, target, scope, trace }
     this.#records.push(record)
-    this.#byTarget.set(target, record)
+    if (indexed) this.#byTarget.set(target, record)
     if (++this.#sinceSweep >= SWEEP_EVERY) this.sweep()
     return record
   }
