@@ -3,7 +3,12 @@
  *
  * @packageDocumentation
  */
-export { LeakcheckError } from './errors.js'
+export {
+  isLeakcheckError,
+  LeakcheckError,
+  type LeakcheckErrorCode,
+  LeakError,
+} from './errors.js'
 export {
   DEFAULT_OPTIONS,
   type LeakcheckOptions,
@@ -13,11 +18,13 @@ export {
   resolveOptions,
 } from './options.js'
 export { leakcheck } from './plugin.js'
-export { formatLeaks } from './report.js'
+export { type Probe, type ProbeCheckOptions, type TrackOptions, track } from './probe.js'
+export { type FormatOptions, formatLeaks } from './report.js'
 export type { FileStats, RunStats } from './summary.js'
 export type {
   AllowRule,
   HandleKind,
+  HandleOwner,
   HandleState,
   OpenHandle,
   Scope,

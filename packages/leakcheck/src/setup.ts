@@ -1,7 +1,7 @@
 // Vitest setup file (`@foo/leakcheck/setup`): runs in the worker before each test file, where the
 // handles live (a handle opened in a worker thread is invisible from the main process).
 import { aroundAll, aroundEach, expect, inject } from 'vitest'
-import { LeakcheckError } from './errors.js'
+import { LeakError } from './errors.js'
 import { fromProvided, PROVIDE_KEY } from './options.js'
 import { formatLeaks } from './report.js'
 import type { FileStats } from './summary.js'
@@ -72,9 +72,9 @@ function listeningPorts(): Set<string> {
   return ports
 }
 
-function leakError(leaks: OpenHandle[], where: string): LeakcheckError {
+function leakError(leaks: OpenHandle[], where: string): LeakError {
   const report = formatLeaks(leaks, { root: process.cwd() })
-  const error = new LeakcheckError('LEAKCHECK_LEAK', `${where}\n\n${report}`)
+  const error = new LeakError(leaks, `${where}\n\n${report}`)
   // The report carries its own frames and code frames. An empty stack keeps Vitest from parsing
   // them again (or adding this setup file's), and JSON/JUnit reporters fall back to the message.
   error.stack = ''
