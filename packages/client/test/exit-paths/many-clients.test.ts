@@ -3,6 +3,7 @@ import { runFixture } from './run.js'
 
 interface ManyClients {
   clients: number
+  requests: number
   accepted: number
   openPerBatch: number[]
   peak: number
@@ -23,11 +24,12 @@ describe('exit paths: many clients dropped without close()', () => {
     const result = JSON.parse(run.stdout) as ManyClients
     console.log('[many-clients]', JSON.stringify(result))
     expect(result.clients).toBe(10_000)
-    expect(result.accepted).toBe(10_000)
+    expect(result.accepted).toBe(result.requests)
+    expect(result.requests).toBeGreaterThanOrEqual(5_000)
     expect(result.warnings).toEqual([])
     expect(result.exitListenersAdded).toBeLessThanOrEqual(1)
     // Connections never piled up to one per client created, and none is left after GC.
-    expect(result.peak).toBeLessThan(result.clients)
+    expect(result.peak).toBeLessThan(result.requests)
     expect(result.openAfterFinalGc).toBe(0)
   })
 })
