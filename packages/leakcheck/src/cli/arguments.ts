@@ -12,8 +12,8 @@ Options:
   --timeout <ms>  if the program still runs after <ms>, print what keeps it alive and stop it
   -h, --help      show this help
 
-Exit codes: the program's own code when nothing leaked; ${LEAKS_EXIT_CODE} when it left handles open;
-${TIMEOUT_EXIT_CODE} when it still ran at --timeout; ${USAGE_EXIT_CODE} for bad usage.`
+Exit codes: ${LEAKS_EXIT_CODE} when the program exited 0 but left handles open; ${TIMEOUT_EXIT_CODE} when it
+still ran at --timeout; ${USAGE_EXIT_CODE} for bad usage; otherwise the program's own code.`
 
 /** The parsed command line. */
 export interface CliArguments {

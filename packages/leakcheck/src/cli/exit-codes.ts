@@ -1,4 +1,4 @@
-/** Exit code when the program left handles open (and would otherwise have exited 0). */
+/** Exit code when the program exited 0 but left handles open (a failing program keeps its code). */
 export const LEAKS_EXIT_CODE = 7
 /** Exit code when the program still ran at `--timeout`. */
 export const TIMEOUT_EXIT_CODE = 124

@@ -65,8 +65,9 @@ export async function run(args: CliArguments): Promise<number> {
     )
     const result = readResult(resultFile)
     if (killed || result?.timedOut === true) return TIMEOUT_EXIT_CODE
-    if (result !== undefined && result.leaks > 0) return LEAKS_EXIT_CODE
     if (signal !== null) return 128 + signalNumber(signal)
+    // A program that failed keeps its own code (the report is printed either way).
+    if (result !== undefined && result.leaks > 0 && code === 0) return LEAKS_EXIT_CODE
     return code ?? 1
   } finally {
     if (killer !== undefined) clearTimeout(killer)

@@ -63,6 +63,16 @@ describe('leakcheck -- node app.js', () => {
   })
 })
 
+describe('exit codes', () => {
+  it('a program that fails keeps its own code; the leak report is printed anyway', async () => {
+    const run = await runCli(['--', ...fixture('crashes-with-server.mjs')])
+    expect(run.stderr).toContain('Error: boom')
+    expect(run.stderr).toMatch(/crashes-with-server\.mjs exited \(code 1\)/)
+    expect(run.stderr).toMatch(/TCP server listening on 127\.0\.0\.1:\d+/)
+    expect(run.code).toBe(1)
+  })
+})
+
 describe('clean programs keep their own exit code', () => {
   it('exits 0 for a program that closes everything', async () => {
     const run = await runCli(['--', ...fixture('clean.mjs')])
