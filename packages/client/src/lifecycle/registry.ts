@@ -133,6 +133,13 @@ let ownRegistry: LifecycleRegistry | undefined
 /**
  * The registry this copy uses: the shared one at `globalThis[Symbol.for('@foo/client.lifecycle')]`,
  * created on first use.
+ *
+ * @example
+ * ```ts
+ * import { getRegistry } from '@foo/client/lifecycle'
+ * const stillOpen = getRegistry().entries().filter((e) => !e.closed && !e.reachable)
+ * // resources whose owner is gone but whose close has not finished yet
+ * ```
  */
 export function getRegistry(): LifecycleRegistry {
   if (ownRegistry !== undefined) return ownRegistry
