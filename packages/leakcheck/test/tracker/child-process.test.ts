@@ -20,6 +20,16 @@ describe('child processes', () => {
     expect(tracker.open({ since: since() })).toEqual([])
   })
 
+  it("reports an unref'd child as unref", async () => {
+    const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], {
+      stdio: 'ignore',
+    })
+    child.unref()
+    expect(tracker.open({ since: since() }).map((h) => h.state)).toEqual(['unref'])
+    child.kill()
+    await once(child, 'exit')
+  })
+
   it('a child awaited to its end is not a leak', async () => {
     const child = spawn(process.execPath, ['-e', 'process.stdout.write("hi")'])
     child.stdout.resume()
