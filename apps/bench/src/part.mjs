@@ -9,6 +9,16 @@ import { fileURLToPath } from 'node:url'
 
 export const RESULT_TAG = '@@bench-result '
 
+/** @type {Set<import('node:child_process').ChildProcess>} */
+const running = new Set()
+for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
+  process.once(signal, () => {
+    // Ctrl+C on `pnpm bench` must not leave a part (and its server) running.
+    for (const child of running) child.kill()
+    process.kill(process.pid, signal)
+  })
+}
+
 /**
  * Runs the part at `file` (relative to `src/parts`) in its own Node process.
  *
@@ -25,6 +35,7 @@ export function runPart(file, options, nodeArgs = ['--expose-gc']) {
     const child = spawn(process.execPath, [...nodeArgs, path, JSON.stringify(options)], {
       stdio: ['ignore', 'pipe', 'inherit'],
     })
+    running.add(child)
     let stdout = ''
     child.stdout.setEncoding('utf8')
     child.stdout.on('data', (chunk) => {
@@ -32,6 +43,7 @@ export function runPart(file, options, nodeArgs = ['--expose-gc']) {
     })
     child.on('error', reject)
     child.on('exit', (code, signal) => {
+      running.delete(child)
       const line = stdout.split('\n').find((l) => l.startsWith(RESULT_TAG))
       if (code === 0 && line) return resolve(JSON.parse(line.slice(RESULT_TAG.length)))
       reject(new Error(`bench part ${file} ended with ${signal ?? `code ${code}`} and no result`))

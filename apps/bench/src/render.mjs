@@ -171,21 +171,21 @@ export function renderMarkdown(results) {
     out.push(
       '## 3. Exit latency: last response to process exit (ms)',
       '',
-      `Each a real child process making 3 requests; ${exit.repeats} interleaved runs per cell. Difference to ${exit.reference} with the same ending.`,
+      `Each a real child process making 3 requests; ${exit.repeats} interleaved runs per cell. Δ: difference to ${exit.reference} with the same ending. "To 'exit' event": until every 'exit' listener has run; the rest is Node's native teardown.`,
       '',
       table(
-        ['Client', 'Natural end', 'Δ', 'process.exit()', 'Δ'],
+        ['Client', 'Natural end', 'Δ', "to 'exit' event", 'process.exit()', 'Δ', "to 'exit' event"],
         [...new Set(exit.rows.map((/** @type {any} */ r) => r.peer))].map((peer) => {
           const cells = ['natural', 'exit'].flatMap((ending) => {
             const row = exit.rows.find(
               (/** @type {any} */ r) => r.peer === peer && r.ending === ending,
             )
-            if (!row || row.pending) return [PENDING, '']
+            if (!row || row.pending) return [PENDING, '', '']
             const delta =
               row.deltaMs === undefined
                 ? 'n/a'
                 : `${row.deltaMs >= 0 ? '+' : ''}${row.deltaMs.toFixed(1)}`
-            return [formatSummary(row.ms, 1), delta]
+            return [formatSummary(row.ms, 1), delta, formatSummary(row.toExitEventMs, 1)]
           })
           return [String(peer), ...cells]
         }),

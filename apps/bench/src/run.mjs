@@ -1,6 +1,7 @@
 /**
  * `pnpm bench [--quick] [--only=throughput,churn,exit,leakcheck]`: runs every benchmark part in its
- * own process and writes `results/latest.json` and `results/latest.md` (`quick.*` with --quick).
+ * own process and writes `results/latest.json` and `results/latest.md` (`quick.*` with --quick,
+ * `partial.*` with --only).
  *
  * @module
  */
@@ -67,7 +68,8 @@ results.durationMs = performance.now() - started
 
 const dir = new URL('../results/', import.meta.url)
 mkdirSync(dir, { recursive: true })
-const name = quick ? 'quick' : 'latest'
+// Only a full run of every part is the published result.
+const name = quick ? 'quick' : only.length < PARTS.length ? 'partial' : 'latest'
 writeFileSync(new URL(`${name}.json`, dir), `${JSON.stringify(results, null, 2)}\n`)
 const markdown = renderMarkdown(results)
 writeFileSync(new URL(`${name}.md`, dir), markdown)

@@ -1,11 +1,14 @@
 /**
  * A real program for part 3: a few requests with `peer`, then "done" on stdout (a pipe: written
- * synchronously on POSIX), then a natural end or `process.exit()`.
+ * synchronously on POSIX), then a natural end or `process.exit()`; "exit-event" when the
+ * process 'exit' event has run every listener (what follows is Node's native teardown).
  *
  * Usage: `node exit-fixture.mjs <@foo/client|undici.request|fetch> <natural|exit> <origin>`
  *
  * @module
  */
+import { writeSync } from 'node:fs'
+
 const [peer, ending, origin] = process.argv.slice(2)
 const url = `${origin}/users`
 
@@ -25,4 +28,6 @@ if (peer === '@foo/client') {
   throw new Error(`unknown peer ${peer}`)
 }
 process.stdout.write('done\n')
+// Registered last, so it runs after every library's own 'exit' listener.
+process.on('exit', () => writeSync(1, 'exit-event\n'))
 if (ending === 'exit') process.exit(0)

@@ -20,7 +20,8 @@ const fooReady = Boolean(await loadFooClient())
 
 /**
  * @param {string} peer @param {string} ending @param {string} origin
- * @returns {Promise<number>} ms from "done" to the child's exit
+ * @returns {Promise<{ total: number, toExitEvent: number }>} ms from "done" to the child's exit,
+ *   and to the end of its 'exit' event
  */
 function latency(peer, ending, origin) {
   return new Promise((resolve, reject) => {
@@ -29,15 +30,20 @@ function latency(peer, ending, origin) {
     })
     /** @type {number | undefined} */
     let doneAt
+    /** @type {number | undefined} */
+    let exitEventAt
+    let seen = ''
     child.stdout.on('data', (chunk) => {
-      if (doneAt === undefined && String(chunk).includes('done')) doneAt = performance.now()
+      seen += chunk
+      if (doneAt === undefined && seen.includes('done')) doneAt = performance.now()
+      if (exitEventAt === undefined && seen.includes('exit-event')) exitEventAt = performance.now()
     })
     child.on('error', reject)
     child.on('exit', (code) => {
       const exitedAt = performance.now()
-      if (code !== 0 || doneAt === undefined) {
+      if (code !== 0 || doneAt === undefined || exitEventAt === undefined) {
         reject(new Error(`exit fixture ${peer} ${ending} ended with code ${code}`))
-      } else resolve(exitedAt - doneAt)
+      } else resolve({ total: exitedAt - doneAt, toExitEvent: exitEventAt - doneAt })
     })
   })
 }
@@ -46,14 +52,26 @@ const server = await startServerProcess({ keepAliveTimeout: 60_000 })
 const cases = peers
   .filter((peer) => fooReady || peer !== '@foo/client')
   .flatMap((peer) => endings.map((ending) => ({ peer, ending })))
-/** @type {Record<string, number[]>} */
+/** @type {Record<string, { total: number[], toExitEvent: number[], failures: number }>} */
 const samples = {}
 for (let round = 0; round < repeats; round++) {
   log(`exit latency round ${round + 1}/${repeats}`)
   for (const { peer, ending } of interleave(cases, round)) {
     const key = `${peer} ${ending}`
-    samples[key] ??= []
-    samples[key].push(await latency(peer, ending, server.origin))
+    samples[key] ??= { total: [], toExitEvent: [], failures: 0 }
+    const measured = await latency(peer, ending, server.origin).catch(
+      (/** @type {Error} */ error) => {
+        log(`${key}: ${error.message}`)
+        return undefined
+      },
+    )
+    if (!measured) {
+      samples[key].failures++
+      continue
+    }
+    const { total, toExitEvent } = measured
+    samples[key].total.push(total)
+    samples[key].toExitEvent.push(toExitEvent)
   }
 }
 await server.stop()
@@ -62,9 +80,21 @@ emitResult({
   rows: peers.flatMap((peer) =>
     endings.map((ending) => {
       const s = samples[`${peer} ${ending}`]
-      return s
-        ? { peer, ending, ms: summarize(s) }
-        : { peer, ending, pending: '@foo/client has no working Client.get() yet' }
+      return s && s.total.length > 0
+        ? {
+            peer,
+            ending,
+            ms: summarize(s.total),
+            toExitEventMs: summarize(s.toExitEvent),
+            failures: s.failures,
+          }
+        : {
+            peer,
+            ending,
+            pending: s
+              ? `all ${s.failures} runs failed`
+              : '@foo/client has no working Client.get() yet',
+          }
     }),
   ),
 })

@@ -14,9 +14,9 @@ import { interleave, summarize } from '../stats.mjs'
 const CONCURRENCY = 64
 const options = partOptions()
 const quick = Boolean(options.quick)
-const rounds = quick ? 3 : 7
-const sequentialRequests = quick ? 200 : 2000
-const concurrentRequests = quick ? 1000 : 10_000
+const rounds = quick ? 3 : 5
+const sequentialRequests = quick ? 200 : 1000
+const concurrentRequests = quick ? 1000 : 5000
 const heapRequests = quick ? 1000 : 10_000
 const heapRounds = quick ? 1 : 3
 
