@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createCertificate } from '@foo/testkit'
 import { type DemoArgs, DemoArgumentError, parseArgs, USAGE } from './args.js'
-import { type LeakcheckResult, leakcheckAvailable, runLeakcheck } from './leakcheck.js'
+import { type LeakcheckResult, leakcheckMissing, runLeakcheck } from './leakcheck.js'
 import { type NodeBinary, NodeBinaryError, resolveNodes } from './nodes.js'
 import { renderMarkdown } from './report/markdown.js'
 import { renderSvg } from './report/svg.js'
@@ -56,15 +56,17 @@ async function runAll(args: DemoArgs): Promise<Results> {
         for (const library of args.libraries) jobs.push({ node, scenario, library })
       }
     }
-    const leakcheckOn = new Map<string, boolean>()
+    // Why leakcheck is off for a Node binary; absent means on.
+    const leakcheckOff = new Map<string, string>()
     for (const node of nodes) {
-      leakcheckOn.set(node.path, args.leakcheck && leakcheckAvailable(node.path))
+      const missing = args.leakcheck ? leakcheckMissing(node.path) : '--no-leakcheck'
+      if (missing) leakcheckOff.set(node.path, missing)
     }
     process.stderr.write(
       `demo: ${jobs.length} runs (${scenarios.length} scenarios x ${args.libraries.length} libraries x Node ${nodes
         .map((n) => n.version)
         .join(', ')}), ${args.concurrency} at a time; leakcheck CLI: ${
-        [...leakcheckOn.values()].some(Boolean) ? 'on' : 'n/a'
+        leakcheckOff.size === 0 ? 'on' : `n/a (${[...new Set(leakcheckOff.values())].join('; ')})`
       }\n`,
     )
     let done = 0
@@ -76,9 +78,9 @@ async function runAll(args: DemoArgs): Promise<Results> {
         platform: process.platform,
       }
       const leakcheck = (s: Scenario, l: Library, code: number | null): Promise<LeakcheckResult> =>
-        leakcheckOn.get(node.path)
-          ? runLeakcheck(s, l, context, code)
-          : Promise.resolve({ verdict: 'n/a', detail: 'leakcheck CLI not built yet' })
+        leakcheckOff.has(node.path)
+          ? Promise.resolve({ verdict: 'n/a', detail: leakcheckOff.get(node.path) })
+          : runLeakcheck(s, l, context, code)
       const run = await runScenario(scenario, library, context, leakcheck)
       process.stderr.write(progressLine(run, ++done, jobs.length, color))
       return run

@@ -8,34 +8,48 @@ import type { Library, Scenario } from './scenarios.js'
 
 /** The `leakcheck` CLI's verdict on a scenario program. */
 export interface LeakcheckResult {
-  verdict: 'clean' | 'leak' | 'n/a'
+  verdict: 'clean' | 'leak' | 'error' | 'n/a'
   detail?: string | undefined
 }
+
+/** leakcheck's exit codes (packages/leakcheck/src/cli/exit-codes.ts): leaks, and still running. */
+const LEAKS_EXIT_CODE = 7
+const TIMEOUT_EXIT_CODE = 124
 
 const BIN = fileURLToPath(new URL('../../../packages/leakcheck/bin/leakcheck.js', import.meta.url))
 
 /**
- * Whether the leakcheck CLI is usable yet: its bin and build exist and it runs a trivial program
- * cleanly (until it is built it prints "not implemented yet").
+ * Why the leakcheck CLI cannot be used yet, or `undefined` when it can: its bin and build exist
+ * and it runs an empty program cleanly (before it was built it printed "not implemented yet").
  *
  * @example
  * ```ts
- * if (leakcheckAvailable(process.execPath)) ...
+ * const missing = leakcheckMissing(process.execPath) // undefined, or e.g. 'not built'
  * ```
  */
-export function leakcheckAvailable(nodePath: string): boolean {
-  if (!existsSync(BIN) || !existsSync(join(dirname(BIN), '..', 'dist', 'cli.js'))) return false
+export function leakcheckMissing(nodePath: string): string | undefined {
+  if (!existsSync(BIN)) return `no ${BIN}`
+  if (!existsSync(join(dirname(BIN), '..', 'dist', 'cli.js'))) {
+    return 'not built (pnpm --filter @foo/leakcheck build)'
+  }
   const probe = spawnSync(nodePath, [BIN, '--', nodePath, '-e', ''], {
     encoding: 'utf8',
-    timeout: 15_000,
+    timeout: 30_000,
   })
-  return probe.status === 0 && !/not implemented/i.test(`${probe.stdout}${probe.stderr}`)
+  const output = `${probe.stdout ?? ''}${probe.stderr ?? ''}`.trim()
+  if (probe.status !== 0 || /not implemented/i.test(output)) {
+    return `probe exited ${probe.status ?? probe.signal}: ${output.split('\n')[0] ?? ''}`.slice(
+      0,
+      200,
+    )
+  }
+  return undefined
 }
 
 /**
  * Runs a scenario again under `node packages/leakcheck/bin/leakcheck.js -- node scenario.mjs`
- * against a fresh observer. Clean when leakcheck exits with the program's own exit code and
- * reports no leak; leakcheck exits non-zero on leaks.
+ * against a fresh observer. leakcheck exits 7 on leaks, 124 when the program outlived its
+ * timeout, else with the program's own code: clean when that is the code seen without it.
  *
  * @example
  * ```ts
@@ -66,7 +80,8 @@ export async function runLeakcheck(
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
       output += chunk
     })
-    const timer = setTimeout(() => child.kill('SIGKILL'), context.timeoutMs + 5000)
+    const limit = Math.max(context.timeoutMs, scenario.minTimeoutMs ?? 0)
+    const timer = setTimeout(() => child.kill('SIGKILL'), limit + 5000)
     const [code, signal] = await new Promise<[number | null, string | null]>((resolve) =>
       child.once('close', (c, s) => resolve([c, s])),
     )
@@ -75,13 +90,15 @@ export async function runLeakcheck(
       .split(/\r?\n/)
       .filter((line) => line.trim() !== '' && !line.startsWith('@@demo '))
       .filter((line) => !(scenario.expect.stderr?.test(line) ?? false))
-    if (signal) return { verdict: 'leak', detail: `leakcheck killed by ${signal} (hung?)` }
-    if (code === expectedCode && !report.some((line) => /leak/i.test(line))) {
-      return { verdict: 'clean' }
-    }
+    const detail = report.slice(0, 4).join(' | ').slice(0, 400)
+    if (signal) return { verdict: 'error', detail: `leakcheck killed by ${signal}` }
+    if (code === LEAKS_EXIT_CODE) return { verdict: 'leak', detail }
+    if (code === TIMEOUT_EXIT_CODE)
+      return { verdict: 'leak', detail: `still running at its timeout: ${detail}` }
+    if (code === expectedCode) return { verdict: 'clean' }
     return {
-      verdict: 'leak',
-      detail: `exit ${code}: ${report.slice(0, 6).join(' | ').slice(0, 400)}`,
+      verdict: 'error',
+      detail: `exit ${code}, the program alone exited ${expectedCode}: ${detail}`,
     }
   } finally {
     await observer.close()

@@ -118,7 +118,9 @@ export async function runChild(
         })
     }
     let timedOut = false
-    const timer = delay(context.timeoutMs).then(() => 'timeout' as const)
+    const timer = delay(Math.max(context.timeoutMs, scenario.minTimeoutMs ?? 0)).then(
+      () => 'timeout' as const,
+    )
     const first = await Promise.race([exited, timer])
     if (first === 'timeout') {
       timedOut = true

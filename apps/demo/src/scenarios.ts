@@ -33,6 +33,8 @@ export interface Scenario {
   appHandler?: boolean
   /** Uses `gracefulShutdown` from @foo/client: nothing to compare with in the baselines. */
   clientOnly?: boolean
+  /** At least this many ms before the child counts as hung (default: the run's --timeout). */
+  minTimeoutMs?: number
   /** The observer's keep-alive timeout; default 5000 (Node's own default). */
   keepAliveTimeout?: number
   expect: Expectation
@@ -123,6 +125,8 @@ export const SCENARIOS: readonly Scenario[] = [
     id: 'gc-10k',
     title: '10,000 clients dropped, then GC',
     file: 'gc-10k.mjs',
+    // 10,000 constructions and four GCs: seconds on a loaded 2-core machine.
+    minTimeoutMs: 30_000,
     expect: { exit: { code: 0 }, maxExitMs: 8000, closedBeforeMarker: 'gc-done' },
   },
   {
