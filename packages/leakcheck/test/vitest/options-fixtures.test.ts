@@ -1,13 +1,18 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { lineOf } from '../helpers/fixture-source.js'
-import { runVitest, testResult, type VitestRun } from '../helpers/run-vitest.js'
+import { fileMessage, runVitest, testResult, type VitestRun } from '../helpers/run-vitest.js'
 
-// Two `vitest run`s in parallel: `options` (mode 'warn', allow rules, per-test opt-out) and
-// `setup-only` (the setup file listed in setupFiles, without the plugin).
+// Three `vitest run`s in parallel: `options` (mode 'warn', allow rules, per-test opt-out),
+// `scope-file` (scope: 'file') and `setup-only` (the setup file in setupFiles, no plugin).
 let warn: VitestRun
+let fileScope: VitestRun
 let setupOnly: VitestRun
 beforeAll(async () => {
-  ;[warn, setupOnly] = await Promise.all([runVitest('options'), runVitest('setup-only')])
+  ;[warn, fileScope, setupOnly] = await Promise.all([
+    runVitest('options'),
+    runVitest('scope-file'),
+    runVitest('setup-only'),
+  ])
 }, 120_000)
 
 describe("mode: 'warn', allow and the per-test opt-out", () => {
@@ -34,6 +39,21 @@ describe("mode: 'warn', allow and the per-test opt-out", () => {
     expect(warn.stdout).toMatch(
       /^leakcheck: 3 tests checked in 1 file, 1 leak, 0 handles closed by GC$/m,
     )
+  })
+})
+
+describe("scope: 'file'", () => {
+  it('lets a handle outlive its test, and blames what the file left open on the test that opened it', () => {
+    expect(fileScope.code).toBe(1)
+    for (const test of fileScope.files.get('scope-file.spec.ts')?.assertionResults ?? []) {
+      expect(test.status, test.title).toBe('passed')
+    }
+    const message = fileMessage(fileScope, 'scope-file.spec.ts')
+    expect(message).toContain('1 open handle left behind')
+    expect(message).toContain('Interval of 1000 ms')
+    expect(message).toContain('test: scope-file.spec.ts > leaks an interval nobody clears')
+    expect(message).not.toContain('TCP server')
+    expect(fileScope.stdout).toMatch(/^leakcheck: 3 tests checked in 1 file, 1 leak, /m)
   })
 })
 
