@@ -43,6 +43,42 @@ describe('renderMarkdown on a real run', () => {
     expect(row('## 1.', 'undici.request')[2]).toBe('1.00x')
   })
 
+  it('puts every target verdict in the targets table', () => {
+    expect(results.targets.length).toBeGreaterThan(0)
+    for (const verdict of results.targets) {
+      const cells = row('## Targets', verdict.target)
+      expect(cells[1]).toBe(verdict.measured)
+      expect(cells[2]).toBe(verdict.met === null ? '_pending_' : verdict.met ? 'yes' : '**no**')
+    }
+  })
+
+  it('shows exit latency as the difference to raw undici with the same ending', () => {
+    const reference = (ending: string) =>
+      results.exit.rows.find(
+        (r: { peer: string; ending: string }) => r.peer === 'undici.request' && r.ending === ending,
+      )
+    const foo = row('## 3.', '@foo/client')
+    for (const [ending, column] of [
+      ['natural', 2],
+      ['exit', 5],
+    ] as const) {
+      const mine = results.exit.rows.find(
+        (r: { peer: string; ending: string }) => r.peer === '@foo/client' && r.ending === ending,
+      )
+      if (mine.pending) continue
+      const delta = mine.ms.median - reference(ending).ms.median
+      expect(foo[column]).toBe(`${delta >= 0 ? '+' : ''}${delta.toFixed(1)}`)
+    }
+  })
+
+  it('shows churn sockets after GC for both kinds of client', () => {
+    for (const mode of results.churn.modes) {
+      const cells = row('## 2.', mode.label)
+      if (mode.pending) continue
+      expect(cells[4]).toBe(formatSummary(mode.finalServerSockets))
+    }
+  })
+
   it('keeps every table row as wide as its header', () => {
     let width = 0
     for (const line of lines) {
@@ -87,13 +123,19 @@ describe('checkTargets', () => {
       { name: '@foo/client', ratio: { sequential: 0.97, concurrent: 0.9 } },
       { name: 'undici.request', ratio: { sequential: 1, concurrent: 1 } },
       { name: 'undici Pool', ratio: { sequential: 1.2, concurrent: 0.8 } },
+      { name: 'axios', ratio: { sequential: 0.5, concurrent: 0.4 } },
     ]
     const verdicts = checkTargets({ throughput: { peers } })
     const met = Object.fromEntries(verdicts.map((v) => [v.target, v.met]))
     expect(met['sequential: @foo/client >= 0.95x undici.request']).toBe(true)
     expect(met['concurrent: @foo/client >= 0.95x undici.request']).toBe(false)
-    expect(met['sequential: @foo/client ahead of every other peer']).toBe(false)
-    expect(met['concurrent: @foo/client ahead of every other peer']).toBe(true)
+    expect(met['sequential: @foo/client ahead of every other peer, undici Pool included']).toBe(
+      false,
+    )
+    expect(met['sequential: @foo/client ahead of fetch, axios, got and ky']).toBe(true)
+    expect(met['concurrent: @foo/client ahead of every other peer, undici Pool included']).toBe(
+      true,
+    )
   })
 
   it('leaves targets whose subject did not run as pending, never as met', () => {
