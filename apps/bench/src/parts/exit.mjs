@@ -12,7 +12,7 @@ import { startServerProcess } from '../server.mjs'
 import { interleave, summarize } from '../stats.mjs'
 
 const { quick } = partOptions()
-const repeats = quick ? 3 : 10
+const repeats = quick ? 3 : 20
 const fixture = fileURLToPath(new URL('./exit-fixture.mjs', import.meta.url))
 const peers = ['@foo/client', 'undici.request', 'fetch']
 const endings = ['natural', 'exit']
