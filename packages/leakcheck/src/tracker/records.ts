@@ -20,6 +20,8 @@ export interface HandleRecord {
 }
 
 const STACK_LIMIT = 40
+// Shared by every tracker this module creates, so ids never repeat after a stop() and restart.
+let nextId = 1
 const SWEEP_EVERY = 512
 
 /**
@@ -27,7 +29,6 @@ const SWEEP_EVERY = 512
  * now and then so a long-running program does not keep every timer it ever created.
  */
 export class HandleRecords {
-  #nextId = 1
   #records: HandleRecord[] = []
   #byTarget = new WeakMap<object, HandleRecord>()
   #sinceSweep = 0
@@ -37,9 +38,9 @@ export class HandleRecords {
     this.#isOpen = isOpen
   }
 
-  /** The id the next record will get minus one. */
+  /** The id of the latest record (of any tracker in this realm). */
   last(): number {
-    return this.#nextId - 1
+    return nextId - 1
   }
 
   /**
@@ -68,7 +69,7 @@ export class HandleRecords {
     } else {
       trace = inherited
     }
-    const record: HandleRecord = { id: this.#nextId++, kind, target, scope, trace }
+    const record: HandleRecord = { id: nextId++, kind, target, scope, trace }
     this.#records.push(record)
     if (indexed) this.#byTarget.set(target, record)
     if (++this.#sinceSweep >= SWEEP_EVERY) this.sweep()
