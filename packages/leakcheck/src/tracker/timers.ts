@@ -33,6 +33,7 @@ function wrap(original: TimerFunction, kind: 'timer' | 'interval', sink: HandleS
     return timer
   }
   Object.defineProperty(wrapped, 'name', { value: original.name })
+  Object.defineProperty(wrapped, 'length', { value: original.length })
   // Keep util.promisify.custom and the like.
   for (const key of Reflect.ownKeys(original)) {
     if (key === 'name' || key === 'length' || key === 'prototype') continue
