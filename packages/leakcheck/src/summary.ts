@@ -59,6 +59,22 @@ export function formatSummary(stats: RunStats): string {
   )
 }
 
+const MACHINE_REPORTERS = new Set(['json', 'junit', 'tap', 'tap-flat'])
+
+/** Whether a reporter writes JSON/XML/TAP to stdout (no `outputFile` for it). */
+function machineReporterOnStdout(vitest: Vitest): boolean {
+  const { reporters, outputFile } = vitest.config as {
+    reporters: unknown[]
+    outputFile?: string | Record<string, string>
+  }
+  return reporters.some((entry) => {
+    const [name, options] = Array.isArray(entry) ? entry : [entry]
+    if (typeof name !== 'string' || !MACHINE_REPORTERS.has(name)) return false
+    if ((options as { outputFile?: string } | undefined)?.outputFile) return false
+    return !(typeof outputFile === 'string' ? outputFile : outputFile?.[name])
+  })
+}
+
 /**
  * A reporter that prints {@link formatSummary} once per run. `attach` adds it to a Vitest
  * instance from the plugin's `configureVitest` hook (present in Vitest 4.1 and 5), once even when
@@ -81,7 +97,10 @@ export function createSummaryReporter(): { attach(vitest: Vitest): void } {
       const reporter: Reporter = {
         onTestRunEnd(testModules) {
           const stats = sumStats(testModules)
-          if (stats.files > 0) vitest.logger.log(formatSummary(stats))
+          if (stats.files === 0) return
+          // `--reporter=json > out.json` must stay parseable: then the line goes to stderr.
+          if (machineReporterOnStdout(vitest)) vitest.logger.error(formatSummary(stats))
+          else vitest.logger.log(formatSummary(stats))
         },
       }
       vitest.config.reporters.push(reporter)

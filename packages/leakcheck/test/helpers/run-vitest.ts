@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -55,24 +55,10 @@ export function defaultVitestBin(): string {
 }
 
 /**
- * Links `<root>/node_modules/@foo/leakcheck` to this package, so fixture configs import the BUILT
- * package by its name, as a user would (a git-ignored node_modules, created on demand).
- */
-export function linkPackage(
-  root: string,
-  // A snapshot (dist + package.json) to link instead, for runs while the package is being rebuilt.
-  target: string = process.env.LEAKCHECK_FIXTURE_PACKAGE ?? PACKAGE_DIR,
-): void {
-  const scope = path.join(root, 'node_modules', '@foo')
-  mkdirSync(scope, { recursive: true })
-  const link = path.join(scope, 'leakcheck')
-  rmSync(link, { recursive: true, force: true })
-  symlinkSync(target, link, process.platform === 'win32' ? 'junction' : 'dir')
-}
-
-/**
  * Runs `vitest run` on a fixture project as a real subprocess, with the default and JSON
- * reporters, and resolves (never rejects on a non-zero exit) with what it printed.
+ * reporters, and resolves (never rejects on a non-zero exit) with what it printed. Fixture
+ * configs import `@foo/leakcheck` by name: inside this package that resolves to the BUILT
+ * package through Node's self-reference (`exports` of packages/leakcheck/package.json).
  *
  * @example
  * ```ts
@@ -85,7 +71,6 @@ export async function runVitest(
   options: RunVitestOptions = {},
 ): Promise<VitestRun> {
   const root = options.root ?? path.join(FIXTURES_DIR, fixture)
-  if (options.root === undefined) linkPackage(root)
   const out = mkdtempSync(path.join(tmpdir(), 'leakcheck-run-'))
   const jsonFile = path.join(out, 'report.json')
   const env: NodeJS.ProcessEnv = {}

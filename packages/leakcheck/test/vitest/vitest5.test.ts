@@ -11,14 +11,15 @@ import {
   type VitestRun,
 } from '../helpers/run-vitest.js'
 
-// Vitest 5 needs Node >= 22.12: run through the matrix, `pnpm matrix --node 22 -- pnpm vitest run
-// test/vitest/vitest5.test.ts`. Vitest 5 is installed once with npm into a git-ignored cache, the
-// BUILT package is copied beside it (so its `import 'vitest'` resolves to Vitest 5, as in a user's
-// node_modules), and the fixture project is copied there too.
+// Vitest 5 needs Node >= 22.12: run it through the matrix, `pnpm matrix --node 22 -- pnpm --filter
+// @foo/leakcheck exec vitest run test/vitest/vitest5.test.ts`. Vitest 5 is installed once with npm
+// into the git-ignored <repo>/.cache/leakcheck-vitest5; the BUILT package is copied beside it (so
+// its `import 'vitest'` resolves to Vitest 5, as in a user's node_modules), and so is the fixture.
 const [major = 0, minor = 0] = process.versions.node.split('.').map(Number)
 const supported = major > 22 || (major === 22 && minor >= 12)
 const VITEST5_RANGE = '^5.0.0'
-const cache = path.join(PACKAGE_DIR, '.cache', 'vitest5')
+// Outside this package, so `@foo/leakcheck` resolves to the copy there, not by self-reference.
+const cache = path.join(PACKAGE_DIR, '..', '..', '.cache', 'leakcheck-vitest5')
 
 // pnpm's own npm_config_* settings make npm warn about unknown configs: npm gets a clean env.
 function npmEnv(): NodeJS.ProcessEnv {
