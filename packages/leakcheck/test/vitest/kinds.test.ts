@@ -20,7 +20,7 @@ describe('a leaking test fails with a report that names kind, address, test, lin
     expect(run.code).toBe(1)
     const summaries = run.stdout.match(/^leakcheck: .*$/gm) ?? []
     expect(summaries).toEqual([
-      'leakcheck: 15 tests checked in 6 files, 15 leaks, 0 handles closed by GC',
+      'leakcheck: 16 tests checked in 6 files, 16 leaks, 0 handles closed by GC',
     ])
   })
 
@@ -73,6 +73,14 @@ describe('a leaking test fails with a report that names kind, address, test, lin
     const interval = failure('process.spec.ts', 'ref interval')
     expect(interval).toMatch(/Interval of 1000 ms/)
     expect(interval).toMatch(/Fix: .*clearInterval/)
+  })
+
+  it('a test that leaves fake timers installed is still checked, on real timers', () => {
+    const message = failure('process.spec.ts', 'server leaked while fake timers are installed')
+    expect(message).toMatch(/TCP server listening on 127\.0\.0\.1:\d+/)
+    expect(message).toContain(
+      lineOf('kinds/process.spec.ts', "net.createServer().listen(0, '127.0.0.1')"),
+    )
   })
 
   it('idle keep-alive sockets of an undici Agent and of global fetch', () => {
