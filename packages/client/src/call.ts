@@ -1,10 +1,11 @@
 import type { Readable } from 'node:stream'
 import { type BodyOwner, discard } from './body.js'
 import { ClientError, isClientError } from './errors.js'
+import type { AbortSource } from './retry.js'
 import type { WireBody } from './transport.js'
 import { redactUrl } from './url.js'
 
-/** Why a call's controller was aborted by us. */
+/** Why a call was aborted by us. */
 type Stop = 'timeout' | 'abort' | 'close' | 'destroy'
 
 const tlsCodes = /CERT|SELF_SIGNED|^ERR_TLS_|^ERR_SSL_|UNABLE_TO_(GET|VERIFY)|HOSTNAME_MISMATCH/
@@ -20,14 +21,19 @@ export interface CallSet {
  * the prototype, so the hot path allocates no closures. It is the AbortSignal listener
  * (`handleEvent`) and the body's owner.
  */
-export class Call implements BodyOwner {
+export class Call implements BodyOwner, AbortSource {
   method: string
-  url: string
+  /** `https://api.example.com` (changes on a cross-origin redirect). */
+  origin: string
+  /** Path and query, encoded, as undici takes it. */
+  path: string
   headers: Record<string, string | string[]>
   body: WireBody
   /** False for a stream body: it cannot be sent twice. */
   replayable: boolean
-  readonly controller = new AbortController()
+  /** Read by undici, which takes this call as its `signal` (see {@link AbortSource}). */
+  aborted = false
+  #abortListeners: Array<() => void> | undefined = undefined
   readonly timeoutMs: number
   readonly secretParams: ReadonlySet<string>
   readonly userSignal: AbortSignal | undefined
@@ -36,10 +42,13 @@ export class Call implements BodyOwner {
   timer: NodeJS.Timeout | undefined = undefined
   /** The unread body handed to a `request()` caller, if any. */
   openBody: Readable | undefined = undefined
+  /** The response body once headers arrived: what a timeout or destroy must break. */
+  stream: Readable | undefined = undefined
 
   constructor(
     method: string,
-    url: string,
+    origin: string,
+    path: string,
     headers: Record<string, string | string[]>,
     body: WireBody,
     replayable: boolean,
@@ -49,7 +58,8 @@ export class Call implements BodyOwner {
     calls: CallSet,
   ) {
     this.method = method
-    this.url = url
+    this.origin = origin
+    this.path = path
     this.headers = headers
     this.body = body
     this.replayable = replayable
@@ -59,6 +69,11 @@ export class Call implements BodyOwner {
     this.calls = calls
     if (userSignal !== undefined) userSignal.addEventListener('abort', this, { once: true })
     calls.add(this)
+  }
+
+  /** The full URL (built on demand: errors, redirects and the mocked path only). */
+  get url(): string {
+    return this.origin + this.path
   }
 
   /** `GET https://api.example.com/users/1` with credentials and secret params removed. */
@@ -74,8 +89,40 @@ export class Call implements BodyOwner {
   abort(stop: Stop): void {
     if (this.stop !== undefined) return
     this.stop = stop
-    if (this.openBody !== undefined) discard(this.openBody)
-    this.controller.abort()
+    if (this.stream !== undefined) discard(this.stream)
+    this.aborted = true
+    const listeners = this.#abortListeners
+    this.#abortListeners = undefined
+    if (listeners !== undefined) for (const listener of listeners) listener()
+  }
+
+  /**
+   * The call is its own abort signal, in the EventEmitter shape undici accepts: no
+   * AbortController and no EventTarget listener per request.
+   */
+  on(event: string, listener: () => void): this {
+    if (event === 'abort') {
+      if (this.#abortListeners === undefined) this.#abortListeners = [listener]
+      else this.#abortListeners.push(listener)
+    }
+    return this
+  }
+
+  once(event: string, listener: () => void): this {
+    return this.on(event, listener)
+  }
+
+  removeListener(event: string, listener: () => void): this {
+    const listeners = this.#abortListeners
+    if (event === 'abort' && listeners !== undefined) {
+      const index = listeners.indexOf(listener)
+      if (index !== -1) listeners.splice(index, 1)
+    }
+    return this
+  }
+
+  off(event: string, listener: () => void): this {
+    return this.removeListener(event, listener)
   }
 
   /** (Re)starts the deadline for one attempt; unref'd so it never holds the process open. */
@@ -90,6 +137,8 @@ export class Call implements BodyOwner {
     if (this.timer !== undefined) clearTimeout(this.timer)
     this.timer = undefined
     this.openBody = undefined
+    this.stream = undefined
+    this.#abortListeners = undefined
     if (this.userSignal !== undefined) this.userSignal.removeEventListener('abort', this)
     this.calls.delete(this)
   }
@@ -132,6 +181,17 @@ export class Call implements BodyOwner {
     }
     if (isClientError(err)) return err
     const code = (err as { code?: unknown } | null)?.code
+    if (
+      code === 'UND_ERR_HEADERS_TIMEOUT' ||
+      code === 'UND_ERR_BODY_TIMEOUT' ||
+      code === 'UND_ERR_CONNECT_TIMEOUT'
+    ) {
+      return new ClientError(
+        'FOO_ERR_TIMEOUT',
+        `${label} timed out after ${this.timeoutMs} ms (${code}); raise the timeout option if the server is slow.`,
+        { cause: err },
+      )
+    }
     if (code === 'UND_ERR_DESTROYED') return destroyed(label, err)
     if (code === 'UND_ERR_CLOSED') {
       return new ClientError('FOO_ERR_CLOSED', `${label}: the client is closed.`, { cause: err })

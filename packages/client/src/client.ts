@@ -15,6 +15,7 @@ import {
   fetchIsMocked,
   type RawResponse,
   type SocketBook,
+  sendOnAgent,
   sendWithFetch,
   sendWithUndici,
   type WireBody,
@@ -118,7 +119,7 @@ export class Client {
       this.#book = undefined
       this.#managed = manage(this, {}, userDispatcherHooks, { name })
     } else {
-      const { agent, book } = createAgent(resolved.ca)
+      const { agent, book } = createAgent(resolved.ca, resolved.timeout)
       this.#dispatcher = agent
       this.#userDispatcher = false
       this.#book = book
@@ -379,8 +380,7 @@ export class Client {
         `${method} ${path}: options must be an object, got ${describe(options)}.`,
       )
     }
-    const url =
-      o.origin +
+    const target =
       o.basePath +
       expandPath(path, options?.params) +
       (options?.query === undefined ? '' : serializeQuery(options.query))
@@ -426,14 +426,15 @@ export class Client {
       if (signal.aborted) {
         throw new ClientError(
           'FOO_ERR_ABORTED',
-          `${method} ${redactUrl(url, o.secretParams)} was aborted by its signal before it started.`,
+          `${method} ${redactUrl(o.origin + target, o.secretParams)} was aborted by its signal before it started.`,
           { cause: signal.reason },
         )
       }
     }
     return new Call(
       method,
-      url,
+      o.origin,
+      target,
       headers,
       body,
       replayable,
@@ -467,6 +468,12 @@ export class Client {
         }
         throw err
       }
+      if (call.stop !== undefined) {
+        // Stopped just as the headers arrived.
+        dumpBody(response.body)
+        throw new Error('stopped')
+      }
+      call.stream = response.body
       const status = response.statusCode
       if (
         attempt < o.retryLimit &&
@@ -498,7 +505,8 @@ export class Client {
             `${call.label} responded ${status} but its stream body cannot be sent again; send a Buffer or string instead, or set maxRedirections: 0.`,
           )
         }
-        call.url = hop.url
+        call.origin = hop.origin
+        call.path = hop.path
         call.method = hop.method
         call.headers = headers
         if (!hop.keepBody) call.body = undefined
@@ -510,23 +518,20 @@ export class Client {
 
   #send(call: Call): Promise<RawResponse> {
     if (!this.#userDispatcher && fetchIsMocked()) {
-      return sendWithFetch(
+      return sendWithFetch(this.#dispatcher, call.url, call.method, call.headers, call.body, call)
+    }
+    if (!this.#userDispatcher) {
+      return sendOnAgent(
         this.#dispatcher,
-        call.url,
+        call.origin,
+        call.path,
         call.method,
         call.headers,
         call.body,
-        call.controller.signal,
+        call,
       )
     }
-    return sendWithUndici(
-      this.#dispatcher,
-      call.url,
-      call.method,
-      call.headers,
-      call.body,
-      call.controller.signal,
-    )
+    return sendWithUndici(this.#dispatcher, call.url, call.method, call.headers, call.body, call)
   }
 
   async #backoff(call: Call, attempt: number, retryAfter: string | string[] | undefined) {
@@ -534,7 +539,7 @@ export class Client {
     call.timer = undefined
     const o = this.#options
     if (this.#managed.closed) call.abort(this.#destroyed ? 'destroy' : 'close')
-    await sleep(backoffDelay(attempt, o.minDelay, o.maxDelay, retryAfter), call.controller.signal)
+    await sleep(backoffDelay(attempt, o.minDelay, o.maxDelay, retryAfter), call)
   }
 }
 

@@ -11,6 +11,9 @@ const credentialHeaders = ['authorization', 'cookie', 'proxy-authorization']
 /** The next hop of a redirect. */
 export interface Hop {
   url: string
+  origin: string
+  /** pathname + search, as undici takes it. */
+  path: string
   method: string
   /** False when the body must be dropped (303, or 301/302 after POST). */
   keepBody: boolean
@@ -80,6 +83,8 @@ export function nextHop(
   }
   return {
     url,
+    origin: next.origin,
+    path: next.pathname + next.search,
     method: toGet && method !== 'HEAD' ? 'GET' : method,
     keepBody: !toGet,
     crossOrigin,

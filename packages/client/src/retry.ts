@@ -55,25 +55,33 @@ export function backoffDelay(
   return Math.floor(Math.random() * ceiling)
 }
 
+/** An abort source in the EventEmitter shape (a client call). */
+export interface AbortSource {
+  readonly aborted: boolean
+  once(event: 'abort', listener: () => void): unknown
+  removeListener(event: 'abort', listener: () => void): unknown
+}
+
 /**
- * Waits `ms` on an unref'd timer (a backoff never keeps the process alive); rejects with
- * `signal.reason` as soon as `signal` aborts, clearing the timer.
+ * Waits `ms` on an unref'd timer (a backoff never keeps the process alive); rejects as soon as
+ * `source` aborts, clearing the timer. The rejection value is a plain Error: the caller knows
+ * why it aborted.
  */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+export function sleep(ms: number, source: AbortSource): Promise<void> {
   return new Promise<void>((resolve, reject) => {
-    if (signal.aborted) {
-      reject(signal.reason)
+    if (source.aborted) {
+      reject(new Error('aborted'))
       return
     }
     const onAbort = () => {
       clearTimeout(timer)
-      reject(signal.reason)
+      reject(new Error('aborted'))
     }
     const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort)
+      source.removeListener('abort', onAbort)
       resolve()
     }, ms)
     timer.unref()
-    signal.addEventListener('abort', onAbort, { once: true })
+    source.once('abort', onAbort)
   })
 }

@@ -3,6 +3,7 @@ import { Readable } from 'node:stream'
 import { rootCertificates } from 'node:tls'
 import { Agent, buildConnector, type Dispatcher, request } from 'undici'
 import type { Managed } from './lifecycle/manage.js'
+import type { AbortSource } from './retry.js'
 
 /** What every transport hands back: status, lower-cased headers, and the unread body. */
 export interface RawResponse {
@@ -31,12 +32,21 @@ const kIdleKey = Symbol('foo.idleKey')
  * entry and records, each time undici parks the socket (it calls `unref()` when idle), how many
  * bytes it had read, so a reset can be recognised as "on a reused socket, before any byte".
  */
-export function createAgent(ca: Array<string | Buffer> | undefined): {
+export function createAgent(
+  ca: Array<string | Buffer> | undefined,
+  timeout: number,
+): {
   agent: Agent
   book: SocketBook
 } {
   const book: SocketBook = { managed: undefined, idle: new Map() }
-  const connect = buildConnector(ca === undefined ? {} : { ca: [...rootCertificates, ...ca] })
+  // Connecting is bounded by the client's timeout too (undici's default is 10 s).
+  const connectTimeout = Math.min(timeout, 10_000)
+  const connect = buildConnector(
+    ca === undefined
+      ? { timeout: connectTimeout }
+      : { timeout: connectTimeout, ca: [...rootCertificates, ...ca] },
+  )
   const agent = new Agent({
     connect(options, callback) {
       connect(options, (err, socket) => {
@@ -103,27 +113,49 @@ export function fetchIsMocked(): boolean {
   return !seenFetchIsNative
 }
 
-/** The fast path: `undici.request` on the given dispatcher. */
-export async function sendWithUndici(
+/**
+ * The fast path, on the client's own Agent: `agent.request({ origin, path })`. The path is
+ * already encoded and validated, so undici's top-level `request(url)` (a URL parse and an
+ * options copy per call, about a third of its CPU time here) is skipped.
+ */
+export function sendOnAgent(
+  agent: Dispatcher,
+  origin: string,
+  path: string,
+  method: string,
+  headers: Record<string, string | string[]>,
+  body: WireBody,
+  signal: AbortSource,
+): Promise<RawResponse> {
+  return agent.request({
+    origin,
+    path,
+    method: method as Dispatcher.HttpMethod,
+    headers,
+    body: (body ?? null) as string | null,
+    signal: signal as never,
+  }) as unknown as Promise<RawResponse>
+}
+
+/**
+ * The path for a user's dispatcher (`MockAgent`, any copy of undici): `undici.request`. Its response already has the
+ * {@link RawResponse} shape, so it is returned as is (no extra promise or object per request).
+ */
+export function sendWithUndici(
   dispatcher: Dispatcher,
   url: string,
   method: string,
   headers: Record<string, string | string[]>,
   body: WireBody,
-  signal: AbortSignal,
+  signal: AbortSource,
 ): Promise<RawResponse> {
-  const response = await request(url, {
+  return request(url, {
     method: method as Dispatcher.HttpMethod,
     headers,
     body: (body ?? null) as string | null,
-    signal,
+    signal: signal as never,
     dispatcher,
-  })
-  return {
-    statusCode: response.statusCode,
-    headers: response.headers as Record<string, string | string[]>,
-    body: response.body,
-  }
+  }) as unknown as Promise<RawResponse>
 }
 
 /**
@@ -136,12 +168,16 @@ export async function sendWithFetch(
   method: string,
   headers: Record<string, string | string[]>,
   body: WireBody,
-  signal: AbortSignal,
+  source: AbortSource,
 ): Promise<RawResponse> {
+  // fetch wants a real AbortSignal; this path only runs under a mocking library.
+  const controller = new AbortController()
+  if (source.aborted) controller.abort()
+  else source.once('abort', () => controller.abort())
   const init: Record<string, unknown> = {
     method,
     headers: toHeaderPairs(headers),
-    signal,
+    signal: controller.signal,
     redirect: 'manual',
   }
   if (dispatcher !== undefined) init.dispatcher = dispatcher

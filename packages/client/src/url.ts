@@ -33,10 +33,6 @@ export function expandPath(path: string, params: Record<string, PathParam> | und
       `path must be a string starting with "/", got ${typeof path === 'string' ? JSON.stringify(path) : describe(path)}; it is appended to baseUrl.`,
     )
   }
-  if (params === undefined && path.indexOf('{') === -1) {
-    checkLiteral(path)
-    return path
-  }
   let template = templates.get(path)
   if (template === undefined) {
     template = parseTemplate(path)
@@ -44,6 +40,7 @@ export function expandPath(path: string, params: Record<string, PathParam> | und
     templates.set(path, template)
   }
   const { literals, names, whole } = template
+  if (names.length === 0 && params === undefined) return literals[0] as string
   if (params !== undefined && (typeof params !== 'object' || params === null)) {
     throw new ClientError(
       'FOO_ERR_INVALID_ARGUMENT',
@@ -91,15 +88,34 @@ function parseTemplate(path: string): Template {
     last = end
   }
   literals.push(path.slice(last))
-  for (const literal of literals) checkLiteral(literal, path)
+  for (let i = 0; i < literals.length; i++) literals[i] = checkLiteral(literals[i] as string, path)
   return { literals, names, whole }
 }
 
-function checkLiteral(literal: string, path = literal): void {
-  if (/[?#{}\s]/.test(literal)) {
+/**
+ * Validates a literal part of a path and percent-encodes what the URL parser would (non-ASCII,
+ * `"`, `<`, `>`, `` ` ``): requests go to undici as origin + path, with no URL parsing per call.
+ */
+function checkLiteral(literal: string, path: string): string {
+  if (/[?#{}\s\0-\x1f\x7f]/.test(literal)) {
     throw new ClientError(
       'FOO_ERR_INVALID_ARGUMENT',
-      `path ${JSON.stringify(path)} contains "?", "#", "{", "}" or whitespace outside a placeholder; pass query parameters with { query } and values with { params }.`,
+      `path ${JSON.stringify(path)} contains "?", "#", "{", "}", whitespace or a control character outside a placeholder; pass query parameters with { query } and values with { params }.`,
+    )
+  }
+  if (/(^|\/)\.{1,2}(\/|$)/.test(literal)) {
+    throw new ClientError(
+      'FOO_ERR_INVALID_ARGUMENT',
+      `path ${JSON.stringify(path)} contains a "." or ".." segment; write the resolved path.`,
+    )
+  }
+  try {
+    return literal.replace(/[^\x21-\x7e]|["<>`]/gu, (char) => encodeURIComponent(char))
+  } catch (cause) {
+    throw new ClientError(
+      'FOO_ERR_INVALID_ARGUMENT',
+      `path ${JSON.stringify(path)} is not well-formed Unicode (a lone surrogate).`,
+      { cause },
     )
   }
 }

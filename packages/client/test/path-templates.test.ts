@@ -113,6 +113,26 @@ describe('path templates reject what cannot stay in a segment', () => {
     },
   )
 
+  it.each(['/a/../b', '/a/./b', '/..', '/a/..', '/{id}/../x'])(
+    'rejects the dot segment in the literal path %j',
+    async (path) => {
+      const error = await expectClientError(
+        client.get(path, path.includes('{') ? { params: { id: 1 } } : {}),
+        ClientError,
+        'FOO_ERR_INVALID_ARGUMENT',
+      )
+      expect(error.message).toContain('segment')
+    },
+  )
+
+  it('percent-encodes non-ASCII and quotes in a literal path, as the URL parser would', async () => {
+    expect(await seenUrl('/caf\u00e9/"x"/<y>')).toBe('/api/v2/caf%C3%A9/%22x%22/%3Cy%3E')
+  })
+
+  it('keeps a percent-escape the caller wrote in a literal path', async () => {
+    expect(await seenUrl('/a%20b')).toBe('/api/v2/a%20b')
+  })
+
   it('keeps a protocol-relative looking path on the base origin', async () => {
     expect(await seenUrl('//evil.example/x')).toBe('/api/v2//evil.example/x')
   })
