@@ -17,7 +17,8 @@ import {
 // its `import 'vitest'` resolves to Vitest 5, as in a user's node_modules), and so is the fixture.
 const [major = 0, minor = 0] = process.versions.node.split('.').map(Number)
 const supported = major > 22 || (major === 22 && minor >= 12)
-const VITEST5_RANGE = '^5.0.0'
+// 'vitest@5' (latest 5.x): no caret, which cmd.exe would eat on Windows.
+const VITEST5_RANGE = '5'
 // Outside this package, so `@foo/leakcheck` resolves to the copy there, not by self-reference.
 const cache = path.join(PACKAGE_DIR, '..', '..', '.cache', 'leakcheck-vitest5')
 
