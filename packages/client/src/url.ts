@@ -97,6 +97,7 @@ function parseTemplate(path: string): Template {
  * `"`, `<`, `>`, `` ` ``): requests go to undici as origin + path, with no URL parsing per call.
  */
 function checkLiteral(literal: string, path: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
   if (/[?#{}\s\0-\x1f\x7f]/.test(literal)) {
     throw new ClientError(
       'FOO_ERR_INVALID_ARGUMENT',
