@@ -294,7 +294,10 @@ function inject(
       // Advertise a long keep-alive so the client keeps the socket for reuse, then close it.
       res.setHeader('connection', 'keep-alive')
       res.setHeader('keep-alive', 'timeout=600')
-      res.once('finish', () => setTimeout(() => socket.destroy(), params.ms ?? 1))
+      res.once('finish', () => {
+        const timer = setTimeout(() => socket.destroy(), params.ms ?? 1)
+        socket.once('close', () => clearTimeout(timer))
+      })
       echo(req, res, 'fault')
       return
     case 'truncated':
@@ -311,7 +314,11 @@ function inject(
       )
       return
     case 'slow-headers':
-      setTimeout(() => echo(req, res, 'fault'), params.ms ?? 50)
+      {
+        // A client that gives up first must not leave this timer behind.
+        const timer = setTimeout(() => echo(req, res, 'fault'), params.ms ?? 50)
+        res.once('close', () => clearTimeout(timer))
+      }
       return
     case 'slow-body':
       slowBody(res, params.ms ?? 80)

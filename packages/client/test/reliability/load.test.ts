@@ -60,15 +60,13 @@ let server: FaultServer
 const unhandled: unknown[] = []
 const onUnhandled = (reason: unknown) => unhandled.push(reason)
 
-beforeAll(async () => {
-  server = await startFaultServer({ protocol: 'http', random: { seed, weights } })
+beforeAll(() => {
   process.on('unhandledRejection', onUnhandled)
   process.on('uncaughtException', onUnhandled)
 })
-afterAll(async () => {
+afterAll(() => {
   process.off('unhandledRejection', onUnhandled)
   process.off('uncaughtException', onUnhandled)
-  await server?.close()
 })
 
 const redirects = new Set<FaultName>(['redirect', 'redirect-cross-origin', 'redirect-loop'])
@@ -147,74 +145,83 @@ describe(`load: ${rounds} rounds x ${perRound} requests at ${concurrency} concur
   it(
     'every request succeeds or rejects typed, none hangs or is retried unsafely, nothing leaks, memory stays flat',
     async () => {
-      const collect = gc()
-      const tally: Tally = {
-        requests: 0,
-        succeeded: 0,
-        typed: {},
-        untyped: [],
-        hangs: 0,
-        nonIdempotentRetried: [],
-        reusedSocketReplays: 0,
+      // Started inside the test: its restarts re-listen here, and leak checkers scope by test.
+      server = await startFaultServer({ protocol: 'http', random: { seed, weights } })
+      try {
+        await load()
+      } finally {
+        await server.close()
       }
-      const socketsBefore = activeSockets()
-      const heap: number[] = []
-      const started = Date.now()
-      for (let i = 0; i < rounds; i++) {
-        await round(i, tally)
-        // Every client socket is gone once the server has no connection left.
-        await waitFor(
-          'the server to see every client connection closed',
-          () => server.server.connections.size === 0,
-        )
-        collect()
-        await new Promise((resolve) => setTimeout(resolve, 50))
-        collect()
-        heap.push(process.memoryUsage().heapUsed)
-      }
-      const counts = server.counts()
-      const report = {
-        seed,
-        rounds,
-        perRound,
-        concurrency,
-        wallMs: Date.now() - started,
-        requests: tally.requests,
-        serverRequests: counts.requests,
-        serverConnections: counts.connections,
-        succeeded: tally.succeeded,
-        typedErrors: tally.typed,
-        untyped: tally.untyped.length,
-        hangs: tally.hangs,
-        nonIdempotentRetried: tally.nonIdempotentRetried.length,
-        reusedSocketReplays: tally.reusedSocketReplays,
-        faults: counts.faults,
-        methods: counts.methods,
-        restarts: counts.restarts,
-        leakedSockets:
-          server.server.connections.size + Math.max(0, activeSockets() - socketsBefore),
-        unhandled: unhandled.length,
-        heapMiB: heap.map((bytes) => Math.round((bytes / 1024 / 1024) * 10) / 10),
-      }
-      console.log(`reliability load report ${JSON.stringify(report, null, 2)}`)
-      mkdirSync(new URL('../../reports/', import.meta.url), { recursive: true })
-      writeFileSync(
-        new URL('../../reports/reliability-load.json', import.meta.url),
-        JSON.stringify(report, null, 2),
-      )
-
-      expect(tally.requests).toBe(rounds * perRound)
-      expect(tally.untyped).toEqual([])
-      expect(tally.hangs).toBe(0)
-      expect(tally.nonIdempotentRetried).toEqual([])
-      expect(unhandled).toEqual([])
-      expect(report.leakedSockets).toBe(0)
-      // Faults really happened, of many kinds.
-      expect(Object.keys(counts.faults).length).toBeGreaterThanOrEqual(15)
-      expect(tally.succeeded).toBeGreaterThan(0)
-      // Flat memory: the last round retains no more than a generous 24 MiB over the first.
-      expect((heap.at(-1) ?? 0) - (heap[0] ?? 0)).toBeLessThan(24 * 1024 * 1024)
     },
     long ? 900_000 : 120_000,
   )
 })
+
+async function load(): Promise<void> {
+  const collect = gc()
+  const tally: Tally = {
+    requests: 0,
+    succeeded: 0,
+    typed: {},
+    untyped: [],
+    hangs: 0,
+    nonIdempotentRetried: [],
+    reusedSocketReplays: 0,
+  }
+  const socketsBefore = activeSockets()
+  const heap: number[] = []
+  const started = Date.now()
+  for (let i = 0; i < rounds; i++) {
+    await round(i, tally)
+    // Every client socket is gone once the server has no connection left.
+    await waitFor(
+      'the server to see every client connection closed',
+      () => server.server.connections.size === 0,
+    )
+    collect()
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    collect()
+    heap.push(process.memoryUsage().heapUsed)
+  }
+  const counts = server.counts()
+  const report = {
+    seed,
+    rounds,
+    perRound,
+    concurrency,
+    wallMs: Date.now() - started,
+    requests: tally.requests,
+    serverRequests: counts.requests,
+    serverConnections: counts.connections,
+    succeeded: tally.succeeded,
+    typedErrors: tally.typed,
+    untyped: tally.untyped.length,
+    hangs: tally.hangs,
+    nonIdempotentRetried: tally.nonIdempotentRetried.length,
+    reusedSocketReplays: tally.reusedSocketReplays,
+    faults: counts.faults,
+    methods: counts.methods,
+    restarts: counts.restarts,
+    leakedSockets: server.server.connections.size + Math.max(0, activeSockets() - socketsBefore),
+    unhandled: unhandled.length,
+    heapMiB: heap.map((bytes) => Math.round((bytes / 1024 / 1024) * 10) / 10),
+  }
+  console.log(`reliability load report ${JSON.stringify(report, null, 2)}`)
+  mkdirSync(new URL('../../reports/', import.meta.url), { recursive: true })
+  writeFileSync(
+    new URL('../../reports/reliability-load.json', import.meta.url),
+    JSON.stringify(report, null, 2),
+  )
+
+  expect(tally.requests).toBe(rounds * perRound)
+  expect(tally.untyped).toEqual([])
+  expect(tally.hangs).toBe(0)
+  expect(tally.nonIdempotentRetried).toEqual([])
+  expect(unhandled).toEqual([])
+  expect(report.leakedSockets).toBe(0)
+  // Faults really happened, of many kinds.
+  expect(Object.keys(counts.faults).length).toBeGreaterThanOrEqual(15)
+  expect(tally.succeeded).toBeGreaterThan(0)
+  // Flat memory: the last round retains no more than a generous 24 MiB over the first.
+  expect((heap.at(-1) ?? 0) - (heap[0] ?? 0)).toBeLessThan(24 * 1024 * 1024)
+}
