@@ -9,6 +9,12 @@ import { type OpenHandle, startTracker } from './tracker/index.js'
 
 const { options, allow } = fromProvided(inject(PROVIDE_KEY))
 const tracker = startTracker({ allow })
+// vmThreads/vmForks give each file a new realm, hence a new tracker, while the diagnostics
+// channels are process-wide: stop the tracker of the previous file's realm (`process` is shared).
+const ACTIVE = Symbol.for('@foo/leakcheck.setup-tracker')
+const host = process as unknown as { [ACTIVE]?: { stop(): void } }
+if (host[ACTIVE] !== undefined && host[ACTIVE] !== tracker) host[ACTIVE].stop()
+host[ACTIVE] = tracker
 const file = expect.getState().testPath
 // Everything from here on (module top level, beforeAll, tests) belongs to this file.
 tracker.setScope(file === undefined ? undefined : { file })
@@ -167,7 +173,11 @@ aroundAll(async (runSuite, {}, suite) => {
     ...stats,
     leaks: stats.leaks + left.length,
   }
-  if (failure !== undefined) throw failure
+  if (failure !== undefined) {
+    // The file already failed: show its leaks too, without hiding the original error.
+    if (left.length > 0) console.warn(leakError(left, 'Also left open by this file:').message)
+    throw failure
+  }
   if (left.length > 0) {
     report(
       left,
