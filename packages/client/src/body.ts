@@ -117,7 +117,14 @@ export class ResponseBody implements AsyncIterable<Uint8Array> {
   readonly #owner: BodyOwner
   #used = false
 
-  /** @internal Created by the client; not for direct use. */
+  /**
+   * Created by the client for {@link Client.request}; not for direct use.
+   *
+   * @example
+   * ```ts
+   * const { body } = await client.request({ method: 'GET', path: '/file' }) // body: ResponseBody
+   * ```
+   */
   constructor(stream: Readable, limit: number, owner: BodyOwner) {
     this.#stream = stream
     this.#limit = limit

@@ -323,7 +323,14 @@ export class Client {
     }
   }
 
-  /** `util.inspect(client)`: the same redacted view as {@link Client.toJSON}. */
+  /**
+   * `util.inspect(client)`: the same redacted view as {@link Client.toJSON}.
+   *
+   * @example
+   * ```ts
+   * console.log(api) // Api { baseUrl: '...', headers: { authorization: '[REDACTED]' }, ... }
+   * ```
+   */
   [inspect.custom](_depth: number, options: object): string {
     return `${this.constructor.name} ${inspect(this.toJSON(), options)}`
   }

@@ -136,6 +136,14 @@ export class HttpError extends ClientError {
     this.body = details.body
   }
 
+  /**
+   * Name, code, message, status, method, redacted URL and headers, bounded body.
+   *
+   * @example
+   * ```ts
+   * logger.error(JSON.stringify(err)) // {"name":"HttpError","code":"FOO_ERR_HTTP","status":404,...}
+   * ```
+   */
   override toJSON(): Record<string, unknown> {
     return {
       ...super.toJSON(),
@@ -147,7 +155,14 @@ export class HttpError extends ClientError {
     }
   }
 
-  /** Shows the same fields as {@link HttpError.toJSON} plus the stack. */
+  /**
+   * Shows the same fields as {@link HttpError.toJSON} plus the stack.
+   *
+   * @example
+   * ```ts
+   * console.error(err) // stack, then { status: 404, method: 'GET', url: ..., body: ... }
+   * ```
+   */
   [inspect.custom](): string {
     return `${this.stack}\n${inspect(this.toJSON(), { depth: 2 })}`
   }
