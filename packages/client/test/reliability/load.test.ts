@@ -169,6 +169,12 @@ async function load(): Promise<void> {
     reusedSocketReplays: 0,
   }
   const socketsBefore = activeSockets()
+  // Everything opened from here on (client sockets, timers, the server's side of each connection)
+  // must be gone at the end; the fault server's own listener is closed by the test afterwards.
+  const probe = (await loadLeakcheck()).track({
+    allow: [{ kind: 'tcp-server' }],
+    deadlineMs: 3_000,
+  })
   const heap: number[] = []
   const started = Date.now()
   for (let i = 0; i < rounds; i++) {
@@ -183,6 +189,8 @@ async function load(): Promise<void> {
     collect()
     heap.push(process.memoryUsage().heapUsed)
   }
+  const leaks = await probe.leaks()
+  probe.stop()
   const counts = server.counts()
   const report = {
     seed,
@@ -203,6 +211,7 @@ async function load(): Promise<void> {
     methods: counts.methods,
     restarts: counts.restarts,
     leakedSockets: server.server.connections.size + Math.max(0, activeSockets() - socketsBefore),
+    leaks: leaks.map((leak) => leak.description),
     unhandled: unhandled.length,
     heapMiB: heap.map((bytes) => Math.round((bytes / 1024 / 1024) * 10) / 10),
   }
@@ -219,9 +228,27 @@ async function load(): Promise<void> {
   expect(tally.nonIdempotentRetried).toEqual([])
   expect(unhandled).toEqual([])
   expect(report.leakedSockets).toBe(0)
+  expect(report.leaks).toEqual([])
   // Faults really happened, of many kinds.
   expect(Object.keys(counts.faults).length).toBeGreaterThanOrEqual(15)
   expect(tally.succeeded).toBeGreaterThan(0)
   // Flat memory: the last round retains no more than a generous 24 MiB over the first.
   expect((heap.at(-1) ?? 0) - (heap[0] ?? 0)).toBeLessThan(24 * 1024 * 1024)
+}
+
+/** The part of @foo/leakcheck's probe this test uses. */
+interface LeakProbe {
+  leaks(): Promise<Array<{ description: string }>>
+  stop(): void
+}
+
+/**
+ * @foo/leakcheck's `track()`, loaded from its source through Vitest: @foo/client takes no
+ * dependency on it (a non-literal specifier keeps it out of this package's typecheck).
+ */
+async function loadLeakcheck(): Promise<{
+  track(options: { allow: Array<{ kind: string }>; deadlineMs: number }): LeakProbe
+}> {
+  const source = new URL('../../../leakcheck/src/probe.ts', import.meta.url).href
+  return import(source)
 }
