@@ -192,6 +192,11 @@ export class Call implements BodyOwner, AbortSource {
         { cause: err },
       )
     }
+    if (code === 'UND_ERR_INVALID_ARG') {
+      return new ClientError('FOO_ERR_INVALID_ARGUMENT', `${label}: ${describeError(err)}.`, {
+        cause: err,
+      })
+    }
     if (code === 'UND_ERR_DESTROYED') return destroyed(label, err)
     if (code === 'UND_ERR_CLOSED') {
       return new ClientError('FOO_ERR_CLOSED', `${label}: the client is closed.`, { cause: err })

@@ -4,7 +4,8 @@ import { ClientError } from './errors.js'
 export type HeaderInput = Record<string, string | number | readonly string[] | undefined>
 
 const token = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
-const forbiddenValue = /[\r\n\0]/
+// RFC 9110 field-value: no control characters but HTAB (undici applies the same set).
+const forbiddenValue = /[^\t\x20-\x7e\x80-\xff]/
 const sensitiveName = /authorization|cookie|token|secret|api[-_]?key|password|session/i
 
 /**
@@ -62,7 +63,7 @@ function checkValue(name: string, value: unknown, where: string): void {
   if (forbiddenValue.test(value)) {
     throw new ClientError(
       'FOO_ERR_INVALID_ARGUMENT',
-      `${where}: header ${JSON.stringify(name)} contains CR, LF or NUL, which could inject headers; remove the control characters (they are never sent).`,
+      `${where}: header ${JSON.stringify(name)} contains a control character (CR, LF, NUL...) or a character above U+00FF, which could inject headers; remove it (nothing was sent).`,
     )
   }
 }

@@ -126,6 +126,9 @@ describe('headers are validated before anything is sent', () => {
     ['CR LF in a value', { 'x-a': 'b\r\nx-injected: 1' }],
     ['LF alone in a value', { 'x-a': 'b\nc' }],
     ['NUL in a value', { 'x-a': 'b\0c' }],
+    ['another control character in a value', { 'x-a': 'b\u0001c' }],
+    ['DEL in a value', { 'x-a': 'b\u007fc' }],
+    ['a character above U+00FF in a value', { 'x-a': 'snow\u2603' }],
     ['CR LF in a name', { 'x-a\r\nx-b': 'c' }],
     ['a space in a name', { 'x a': 'c' }],
     ['a colon in a name', { 'x:a': 'c' }],
@@ -174,6 +177,10 @@ describe('per-request options', () => {
       ClientError,
       'FOO_ERR_INVALID_ARGUMENT',
     )
+  })
+
+  it('a tab inside a header value is allowed', async () => {
+    expect(await client.get('/', { headers: { 'x-a': 'b\tc' } })).toEqual({ ok: true })
   })
 
   it('request() rejects a missing init', async () => {
