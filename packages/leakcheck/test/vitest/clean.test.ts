@@ -39,6 +39,13 @@ describe('clean tests pass with the plugin on', () => {
     passed('timers.spec.ts', 'fake timers still installed when the test ends')
   })
 
+  it("handles closed by the test's own cleanups: onTestFinished, afterEach, aroundEach, fixtures", () => {
+    passed('cleanup-hooks.spec.ts', 'closed in onTestFinished')
+    passed('cleanup-hooks.spec.ts', 'closed in afterEach')
+    passed('cleanup-hooks.spec.ts', 'closed after runTest() in the file’s own aroundEach')
+    passed('cleanup-hooks.spec.ts', 'closed by a test fixture')
+  })
+
   it('nock with net connect disabled', () => {
     passed('nock.spec.ts', 'nock intercepts fetch with net connect disabled')
   })
@@ -51,7 +58,7 @@ describe('clean tests pass with the plugin on', () => {
   it('a @foo/client dropped without close is closed by GC and counted in the summary', () => {
     passed('client.spec.ts', 'a @foo/client dropped without close')
     expect(run.stdout).toMatch(
-      /^leakcheck: 12 tests checked in 6 files, 0 leaks, [1-9]\d* handles? closed by GC$/m,
+      /^leakcheck: 16 tests checked in 7 files, 0 leaks, [1-9]\d* handles? closed by GC$/m,
     )
   })
 })
