@@ -123,6 +123,8 @@ export interface FaultServer {
   counts(): FaultCounts
   /** Per `x-request-id`: method, attempts and faults. */
   requests(): ReadonlyMap<string, RequestRecord>
+  /** Forgets the per-request records (long runs call it between rounds to keep memory flat). */
+  clearRequests(): void
   /** Closes the listener and every socket, then listens again on the same port after `downMs`. */
   restart(downMs?: number): Promise<void>
   /** Destroys every connection and closes both servers. Idempotent. */
@@ -222,6 +224,7 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
     server,
     counts: () => ({ ...structuredClone(counts), connections: server.accepted() }),
     requests: () => records,
+    clearRequests: () => records.clear(),
     restart,
     close() {
       closing ??= (async () => {

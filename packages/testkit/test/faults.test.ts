@@ -274,5 +274,7 @@ describe('request records', () => {
     await waitFor(() => server.requests().get('second')?.responded[0] !== undefined)
     expect(server.requests().get('first')).toMatchObject({ reused: [false], responded: [true] })
     expect(server.requests().get('second')).toMatchObject({ reused: [true], responded: [false] })
+    server.clearRequests()
+    expect(server.requests().size).toBe(0)
   })
 })

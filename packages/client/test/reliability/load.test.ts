@@ -100,26 +100,27 @@ async function round(index: number, tally: Tally): Promise<void> {
   const one = async (n: number): Promise<void> => {
     const id = `${index}-${n}`
     const method = methods[n % methods.length] as (typeof methods)[number]
-    const call = client.request({
-      method,
+    const init = {
       path: '/items/{id}',
       params: { id: n },
       // Fault tuning: stalls and idle closes of 20 ms, huge bodies/headers past maxResponseSize.
       query: { ms: 20, size: 1_572_864, after: 0 },
       headers: { 'x-request-id': id },
       ...(method === 'GET' || method === 'DELETE' ? {} : { body: { n, name: `item ${n}` } }),
-    })
+    }
+    // Half through request() (any status, body read as text), half through the JSON methods
+    // (HttpError on >= 400, FOO_ERR_INVALID_JSON on a bad body).
+    const call: Promise<unknown> =
+      n % 2 === 0
+        ? client.request({ method, ...init }).then((res) => res.body.text())
+        : jsonMethod(client, method)(init.path, init)
     let timer: NodeJS.Timeout | undefined
     const hang = new Promise<'hang'>((resolve) => {
       timer = setTimeout(() => resolve('hang'), hangAfterMs)
     })
-    const outcome = await Promise.race([
-      call.then(async (res) => {
-        await res.body.text()
-        return 'ok' as const
-      }),
-      hang,
-    ]).catch((error: unknown) => error)
+    const outcome = await Promise.race([call.then(() => 'ok' as const), hang]).catch(
+      (error: unknown) => error,
+    )
     clearTimeout(timer)
     tally.requests++
     if (outcome === 'ok') tally.succeeded++
@@ -179,6 +180,8 @@ async function load(): Promise<void> {
   const started = Date.now()
   for (let i = 0; i < rounds; i++) {
     await round(i, tally)
+    // The fault server's per-request records are the test's bookkeeping, not the client's memory.
+    server.clearRequests()
     // Every client socket is gone once the server has no connection left.
     await waitFor(
       'the server to see every client connection closed',
@@ -251,4 +254,19 @@ async function loadLeakcheck(): Promise<{
 }> {
   const source = new URL('../../../leakcheck/src/probe.ts', import.meta.url).href
   return import(source)
+}
+
+function jsonMethod(client: Client, method: (typeof methods)[number]) {
+  switch (method) {
+    case 'GET':
+      return client.get.bind(client)
+    case 'POST':
+      return client.post.bind(client)
+    case 'PUT':
+      return client.put.bind(client)
+    case 'PATCH':
+      return client.patch.bind(client)
+    case 'DELETE':
+      return client.delete.bind(client)
+  }
 }
