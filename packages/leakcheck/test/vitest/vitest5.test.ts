@@ -33,19 +33,20 @@ function installVitest5(): string {
   const bin = path.join(cache, 'node_modules', 'vitest', 'vitest.mjs')
   if (!existsSync(bin)) {
     mkdirSync(cache, { recursive: true })
-    const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
+    // Windows runs npm.cmd through a shell, which splits unquoted paths at spaces.
+    const windows = process.platform === 'win32'
     execFileSync(
-      npm,
+      windows ? 'npm.cmd' : 'npm',
       [
         'install',
         '--prefix',
-        cache,
+        windows ? `"${cache}"` : cache,
         '--no-save',
         '--no-audit',
         '--no-fund',
         `vitest@${VITEST5_RANGE}`,
       ],
-      { stdio: 'inherit', shell: process.platform === 'win32', env: npmEnv() },
+      { stdio: 'inherit', shell: windows, env: npmEnv() },
     )
   }
   return bin
