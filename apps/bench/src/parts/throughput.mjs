@@ -14,9 +14,9 @@ import { interleave, summarize } from '../stats.mjs'
 const CONCURRENCY = 64
 const options = partOptions()
 const quick = Boolean(options.quick)
-const rounds = quick ? 3 : 5
-const sequentialRequests = quick ? 200 : 1000
-const concurrentRequests = quick ? 1000 : 5000
+const rounds = quick ? 3 : 10
+const sequentialRequests = quick ? 200 : 500
+const concurrentRequests = quick ? 1000 : 2500
 const heapRequests = quick ? 1000 : 10_000
 const heapRounds = quick ? 1 : 3
 
@@ -89,10 +89,13 @@ for (const peer of peers)
   samples[peer.name] = { sequential: [], concurrent: [], allocated: [], retained: [] }
 for (let round = 0; round < rounds; round++) {
   log(`throughput round ${round + 1}/${rounds}`)
+  // A full GC before each timed batch, so no peer pays for the garbage of the one before it.
   for (const peer of interleave(peers, round)) {
+    await collectGarbage()
     samples[peer.name]?.sequential.push(await sequential(peer, sequentialRequests))
   }
   for (const peer of interleave(peers, round)) {
+    await collectGarbage()
     samples[peer.name]?.concurrent.push(await concurrent(peer, concurrentRequests))
   }
 }
