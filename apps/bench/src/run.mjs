@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, statSync, writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { describeMachine } from './machine.mjs'
 import { log, runPart } from './part.mjs'
@@ -34,6 +34,21 @@ if (unknown.length > 0) {
   process.exit(2)
 }
 
+/** When each package under test was last built: a rebuild during the run makes it suspect. */
+function builtAt() {
+  return Object.fromEntries(
+    ['client', 'leakcheck'].map((name) => {
+      try {
+        const file = new URL(`../../../packages/${name}/dist/index.js`, import.meta.url)
+        return [`@foo/${name}`, statSync(file).mtime.toISOString()]
+      } catch {
+        return [`@foo/${name}`, 'not built']
+      }
+    }),
+  )
+}
+
+const builtBefore = builtAt()
 const started = performance.now()
 /** @type {Record<string, any>} */
 const results = { machine: describeMachine(), quick }
@@ -64,6 +79,12 @@ if (only.includes('leakcheck')) {
   results.leakcheck = compareLeakcheck(await runPart('leakcheck.mjs', { quick }))
 }
 results.targets = checkTargets(results)
+results.builtAt = builtBefore
+const builtAfter = builtAt()
+results.rebuiltDuringRun = Object.keys(builtBefore).filter((k) => builtBefore[k] !== builtAfter[k])
+if (results.rebuiltDuringRun.length > 0) {
+  log(`warning: ${results.rebuiltDuringRun.join(', ')} rebuilt during the run; run again`)
+}
 results.durationMs = performance.now() - started
 
 const dir = new URL('../results/', import.meta.url)
