@@ -7,7 +7,8 @@ import { KNOWN_CODES } from './helpers.js'
 // Real requests to a real echo server: what the server parsed is the truth, not our own encoder.
 let server: FaultServer
 let client: Client
-const runs = Number(process.env.FC_RUNS ?? 200)
+// LONG=1 (the soak run) tries ten times as many inputs; FC_RUNS overrides both.
+const runs = Number(process.env.FC_RUNS ?? (process.env.LONG === '1' ? 2_000 : 200))
 
 beforeAll(async () => {
   server = await startFaultServer({ protocol: 'http' })
@@ -199,7 +200,7 @@ describe('property: header validation', () => {
           other.destroy()
           expect(headerValue).not.toMatch(/[\r\n\0]/)
         } catch (error) {
-          expect(isClientError(error) && error.code).toBe('FOO_ERR_INVALID_ARGUMENT')
+          expect(codeOf(error)).toBe('FOO_ERR_INVALID_ARGUMENT')
         }
       }),
       { numRuns: runs },
@@ -215,10 +216,14 @@ describe('property: constructor options', () => {
           new Client({ baseUrl: baseUrl as string }).destroy()
           expect(String(baseUrl)).toMatch(/^https?:/i)
         } catch (error) {
-          expect(isClientError(error) && error.code).toBe('FOO_ERR_INVALID_ARGUMENT')
+          expect(codeOf(error)).toBe('FOO_ERR_INVALID_ARGUMENT')
         }
       }),
-      { numRuns: runs },
+      {
+        numRuns: runs,
+        // Values whose String() throws: describing them in the error message must not.
+        examples: [[Object.create(null)], [{ toString: null }], [Symbol('url')]],
+      },
     )
   })
 
@@ -240,11 +245,26 @@ describe('property: constructor options', () => {
           try {
             new Client({ baseUrl: server.origin, ...(options as object) }).destroy()
           } catch (error) {
-            expect(isClientError(error) && error.code).toBe('FOO_ERR_INVALID_ARGUMENT')
+            expect(codeOf(error)).toBe('FOO_ERR_INVALID_ARGUMENT')
           }
         },
       ),
-      { numRuns: runs },
+      {
+        numRuns: runs,
+        // Values whose String() throws: describing them in the error message must not.
+        examples: [
+          [{ timeout: Object.create(null) }],
+          [{ retry: { limit: { toString: [] } } }],
+          [{ maxResponseSize: Symbol('size') }],
+          [{ headers: Object.create(null) }],
+        ],
+      },
     )
   })
 })
+
+/** The typed code, or what was thrown instead, so a failure says what escaped. */
+function codeOf(error: unknown): string {
+  if (isClientError(error)) return error.code
+  return `untyped ${(error as Error)?.name}: ${(error as Error)?.message}`
+}
