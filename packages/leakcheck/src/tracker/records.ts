@@ -7,7 +7,7 @@ export interface HandleRecord {
   readonly kind: HandleKind
   readonly target: object
   readonly scope: Scope
-  /** Holds the creation stack; V8 formats it only when `.stack` is read. */
+  /** Holds the creation stack, formatted at creation (see `add`). */
   readonly trace: { stack?: string }
   /** Set by the channel that saw the socket: undici's pool. */
   pool?: 'undici'
@@ -66,6 +66,9 @@ export class HandleRecords {
       Error.stackTraceLimit = STACK_LIMIT
       Error.captureStackTrace(trace, caller)
       Error.stackTraceLimit = limit
+      // An unformatted trace keeps every frame's receiver alive (a @foo/client among them), so a
+      // dropped client could never be collected while a record of a timer it set is kept.
+      void trace.stack
     } else {
       trace = inherited
     }
