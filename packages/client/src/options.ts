@@ -161,7 +161,9 @@ function checked(name: string, value: unknown, fallback: number, min: number): n
     !Number.isInteger(value) ||
     value < min
   ) {
-    throw invalid(`${name} must be an integer >= ${min}, got ${String(value)}.`)
+    // Never String() an arbitrary object here: its toString may throw (Object.create(null)).
+    const got = typeof value === 'number' ? String(value) : describe(value)
+    throw invalid(`${name} must be an integer >= ${min}, got ${got}.`)
   }
   return value
 }
