@@ -6,7 +6,7 @@ import { Call } from './call.js'
 import { ClientError, HttpError } from './errors.js'
 import { describe, type HeaderInput, mergeHeaders, redactHeaders } from './headers.js'
 import { type Managed, manage } from './lifecycle/manage.js'
-import { type ClientOptions, type ResolvedOptions, resolveOptions } from './options.js'
+import { type ClientOptions, maxTimerMs, type ResolvedOptions, resolveOptions } from './options.js'
 import { isRedirect, nextHop } from './redirect.js'
 import { backoffDelay, isConnectionReset, isIdempotent, isRetryableStatus, sleep } from './retry.js'
 import {
@@ -415,10 +415,10 @@ export class Client {
     let timeout = o.timeout
     if (options?.timeout !== undefined) {
       timeout = options.timeout
-      if (!Number.isInteger(timeout) || timeout <= 0) {
+      if (!Number.isInteger(timeout) || timeout <= 0 || timeout > maxTimerMs) {
         throw new ClientError(
           'FOO_ERR_INVALID_ARGUMENT',
-          `${method} ${path}: timeout must be a positive integer of ms, got ${String(timeout)}.`,
+          `${method} ${path}: timeout must be an integer of ms from 1 to ${maxTimerMs}, got ${typeof timeout === 'number' ? String(timeout) : describe(timeout)}.`,
         )
       }
     }

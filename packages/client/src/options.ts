@@ -65,6 +65,9 @@ const known = new Set([
   'ca',
 ])
 
+/** The longest delay Node's timers take (2^31 - 1 ms, ~24.8 days); a longer one fires after 1 ms. */
+export const maxTimerMs = 2_147_483_647
+
 function invalid(message: string): ClientError {
   return new ClientError('FOO_ERR_INVALID_ARGUMENT', message)
 }
@@ -95,7 +98,7 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
   if (options.headers !== undefined)
     mergeHeaders(headers, options.headers as HeaderInput, 'headers')
 
-  const timeout = checked('timeout', options.timeout, 30_000, 1)
+  const timeout = checked('timeout', options.timeout, 30_000, 1, maxTimerMs)
   let retryLimit = 0
   let minDelay = 100
   let maxDelay = 30_000
@@ -104,8 +107,8 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
     retryLimit = checked('retry', retry, 0, 0)
   } else if (typeof retry === 'object' && retry !== null) {
     retryLimit = checked('retry.limit', retry.limit, Number.NaN, 0)
-    minDelay = checked('retry.minDelay', retry.minDelay, 100, 0)
-    maxDelay = checked('retry.maxDelay', retry.maxDelay, 30_000, 0)
+    minDelay = checked('retry.minDelay', retry.minDelay, 100, 0, maxTimerMs)
+    maxDelay = checked('retry.maxDelay', retry.maxDelay, 30_000, 0, maxTimerMs)
     if (maxDelay < minDelay) throw invalid('retry.maxDelay must be >= retry.minDelay.')
   } else {
     throw invalid(
@@ -153,17 +156,25 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
   }
 }
 
-function checked(name: string, value: unknown, fallback: number, min: number): number {
+function checked(
+  name: string,
+  value: unknown,
+  fallback: number,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   if (value === undefined && !Number.isNaN(fallback)) return fallback
   if (
     typeof value !== 'number' ||
     !Number.isFinite(value) ||
     !Number.isInteger(value) ||
-    value < min
+    value < min ||
+    value > max
   ) {
     // Never String() an arbitrary object here: its toString may throw (Object.create(null)).
     const got = typeof value === 'number' ? String(value) : describe(value)
-    throw invalid(`${name} must be an integer >= ${min}, got ${got}.`)
+    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`
+    throw invalid(`${name} must be an integer ${range}, got ${got}.`)
   }
   return value
 }

@@ -25,6 +25,7 @@ export interface Hop {
  * Resolves the next hop: 303 (and 301/302 after POST, as browsers do) becomes GET without a
  * body; 307/308 keep method and body. Throws FOO_ERR_REDIRECT on a missing or non-http(s)
  * Location, a loop, or more than `max` hops. Strips credentials when the origin changes.
+ * `describeFrom` is the request's label (`GET https://...`, method included) for messages.
  */
 export function nextHop(
   method: string,
@@ -40,7 +41,7 @@ export function nextHop(
   if (target === undefined || target === '') {
     throw new ClientError(
       'FOO_ERR_REDIRECT',
-      `${method} ${describeFrom} responded ${status} without a Location header.`,
+      `${describeFrom} responded ${status} without a Location header.`,
     )
   }
   let next: URL
@@ -49,14 +50,14 @@ export function nextHop(
   } catch (cause) {
     throw new ClientError(
       'FOO_ERR_REDIRECT',
-      `${method} ${describeFrom} redirected to an invalid Location.`,
+      `${describeFrom} redirected to an invalid Location.`,
       { cause },
     )
   }
   if (next.protocol !== 'http:' && next.protocol !== 'https:') {
     throw new ClientError(
       'FOO_ERR_REDIRECT',
-      `${method} ${describeFrom} redirected to a ${next.protocol} URL; only http(s) is followed.`,
+      `${describeFrom} redirected to a ${next.protocol} URL; only http(s) is followed.`,
     )
   }
   next.hash = ''
@@ -64,13 +65,13 @@ export function nextHop(
   if (visited.has(url)) {
     throw new ClientError(
       'FOO_ERR_REDIRECT',
-      `${method} ${describeFrom} is a redirect loop (a Location repeats after ${visited.size} hops); fix the server or set maxRedirections: 0 to see the 3xx response.`,
+      `${describeFrom} is a redirect loop (a Location repeats after ${visited.size} hops); fix the server or set maxRedirections: 0 to see the 3xx response.`,
     )
   }
   if (visited.size > max) {
     throw new ClientError(
       'FOO_ERR_REDIRECT',
-      `${method} ${describeFrom} redirected more than maxRedirections (${max}) times; raise maxRedirections if that is expected.`,
+      `${describeFrom} redirected more than maxRedirections (${max}) times; raise maxRedirections if that is expected.`,
     )
   }
   visited.add(url)

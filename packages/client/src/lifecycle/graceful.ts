@@ -1,4 +1,6 @@
+import { constants } from 'node:os'
 import { ClientError } from '../errors.js'
+import { maxTimerMs } from '../options.js'
 import { getRegistry, type LifecycleRegistry } from './registry.js'
 
 /** Options for {@link gracefulShutdown}. */
@@ -22,6 +24,16 @@ interface GracefulState {
 
 function invalidArgument(message: string): ClientError {
   return new ClientError('FOO_ERR_INVALID_ARGUMENT', message)
+}
+
+/** A signal `process.on()` can listen for here: known to this platform, and not SIGKILL/SIGSTOP. */
+function isCatchableSignal(signal: unknown): boolean {
+  return (
+    typeof signal === 'string' &&
+    Object.hasOwn(constants.signals, signal) &&
+    signal !== 'SIGKILL' &&
+    signal !== 'SIGSTOP'
+  )
 }
 
 function defaultSignals(): NodeJS.Signals[] {
@@ -61,19 +73,20 @@ export function gracefulShutdown(options: GracefulShutdownOptions = {}): () => v
     )
   }
   const signals = options.signals ?? defaultSignals()
-  if (
-    !Array.isArray(signals) ||
-    signals.length === 0 ||
-    !signals.every((s) => typeof s === 'string' && /^SIG[A-Z0-9]+$/.test(s))
-  ) {
+  if (!Array.isArray(signals) || signals.length === 0 || !signals.every(isCatchableSignal)) {
     throw invalidArgument(
-      `gracefulShutdown({ signals }): signals must be a non-empty array of signal names like 'SIGTERM', got ${JSON.stringify(signals)}.`,
+      `gracefulShutdown({ signals }): signals must be a non-empty array of signal names this platform can catch, like 'SIGTERM' (not SIGKILL or SIGSTOP), got ${JSON.stringify(signals)}.`,
     )
   }
   const timeoutMs = options.timeoutMs ?? 10_000
-  if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs < 0) {
+  if (
+    typeof timeoutMs !== 'number' ||
+    !Number.isFinite(timeoutMs) ||
+    timeoutMs < 0 ||
+    timeoutMs > maxTimerMs
+  ) {
     throw invalidArgument(
-      `gracefulShutdown({ timeoutMs }): timeoutMs must be a finite number >= 0, got ${String(timeoutMs)}.`,
+      `gracefulShutdown({ timeoutMs }): timeoutMs must be a number of ms from 0 to ${maxTimerMs}, got ${typeof timeoutMs === 'number' ? String(timeoutMs) : typeof timeoutMs}.`,
     )
   }
   const registry = getRegistry()
