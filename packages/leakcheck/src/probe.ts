@@ -29,9 +29,15 @@ export interface Probe {
   leaks(options?: ProbeCheckOptions): Promise<OpenHandle[]>
   /** Like `leaks()`, but throws a {@link LeakError} with the formatted report if any. */
   assertNone(options?: ProbeCheckOptions): Promise<void>
-  /** Stops tracking if this probe started the tracker. Idempotent. */
+  /**
+   * Stops tracking once every probe sharing the tracker this probe started has stopped (a
+   * tracker started by someone else, such as the Vitest setup, is left running). Idempotent.
+   */
   stop(): void
 }
+
+/** Probes still running on each tracker a probe started: the last one to stop stops it. */
+const probesOn = new WeakMap<Tracker, { running: number }>()
 
 /**
  * Starts watching for handles (sockets, servers, child processes, workers, watchers, timers)
@@ -70,6 +76,10 @@ export function track(options: TrackOptions = {}): Probe {
   }
   const wasRunning = (globalThis as Record<symbol, unknown>)[Symbol.for('@foo/leakcheck.tracker')]
   const tracker: Tracker = startTracker()
+  if (wasRunning === undefined) probesOn.set(tracker, { running: 0 })
+  // Probes that overlap (concurrent node:test tests) share one tracker: count them.
+  const users = probesOn.get(tracker)
+  if (users !== undefined) users.running += 1
   const since = tracker.mark()
   let stopped = false
   const leaks = async (check: ProbeCheckOptions = {}) => {
@@ -90,7 +100,7 @@ export function track(options: TrackOptions = {}): Probe {
     stop() {
       if (stopped) return
       stopped = true
-      if (wasRunning === undefined) tracker.stop()
+      if (users !== undefined && --users.running === 0) tracker.stop()
     },
   }
 }

@@ -15,7 +15,9 @@ const KINDS: ReadonlySet<HandleKind> = new Set<HandleKind>([
 ])
 
 function matchText(pattern: string | RegExp, text: string): boolean {
-  return typeof pattern === 'string' ? text.includes(pattern) : pattern.test(text)
+  // search(), not test(): a /g or /y RegExp's test() resumes at lastIndex, so it would match
+  // every other handle.
+  return typeof pattern === 'string' ? text.includes(pattern) : text.search(pattern) !== -1
 }
 
 /** Host names and ports a handle talks to (remote for sockets, local for servers). */
