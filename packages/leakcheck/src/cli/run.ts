@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { constants, tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { CliArguments } from './arguments.js'
@@ -76,14 +76,9 @@ export async function run(args: CliArguments): Promise<number> {
   }
 }
 
+/** The signal's number on this platform (a shell's `128 + n`), 1 if unknown. */
 function signalNumber(signal: NodeJS.Signals): number {
-  const numbers: Partial<Record<NodeJS.Signals, number>> = {
-    SIGHUP: 1,
-    SIGINT: 2,
-    SIGKILL: 9,
-    SIGTERM: 15,
-  }
-  return numbers[signal] ?? 1
+  return constants.signals[signal] ?? 1
 }
 
 /** The built preload: `dist/register.js` next to the running CLI (or the package's dist). */
