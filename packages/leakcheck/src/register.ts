@@ -8,8 +8,13 @@ import { realTimers, startTracker } from './tracker/index.js'
 import type { OpenHandle } from './tracker/types.js'
 
 const cliPid = process.env.LEAKCHECK_CLI_PID
-// Under the CLI only its direct child reports (forked children inherit --import); never workers.
-const active = isMainThread && (cliPid === undefined || cliPid === String(process.ppid))
+// Under the CLI only the first Node process to load this reports (forked children inherit
+// --import and the environment); never workers. It claims the run in the environment its
+// children inherit. Not a parent-pid check: a version manager's shim (volta, scoop) may run
+// between the CLI and node, and then no process would report.
+const CLAIMED = 'claimed'
+const active = isMainThread && cliPid !== CLAIMED
+if (active && cliPid !== undefined) process.env.LEAKCHECK_CLI_PID = CLAIMED
 
 function writeError(text: string): void {
   try {
