@@ -94,6 +94,9 @@ export class Call implements BodyOwner, AbortSource {
     const listeners = this.#abortListeners
     this.#abortListeners = undefined
     if (listeners !== undefined) for (const listener of listeners) listener()
+    // A request() body nobody started reading will never report back: end the call here, or it
+    // stays in the client's set and on the user's signal until close().
+    if (this.openBody !== undefined) this.finish()
   }
 
   /**
