@@ -49,3 +49,13 @@ describe('overlapping track() probes', () => {
     expect(leaks).toEqual([])
   })
 })
+
+describe('track({ allow }) validation', () => {
+  it('rejects an empty host or createdBy (they would allow every socket) and ports above 65535, as the plugin does', () => {
+    for (const rule of [{ host: '' }, { createdBy: '' }, { port: 70_000 }]) {
+      expect(() => track({ allow: [rule] })).toThrow(
+        expect.objectContaining({ code: 'LEAKCHECK_INVALID_ALLOW_RULE' }),
+      )
+    }
+  })
+})

@@ -96,17 +96,25 @@ export function validateAllowRules(rules: unknown): AllowRule[] {
       ['host', host],
       ['createdBy', createdBy],
     ] as const) {
-      if (value !== undefined && typeof value !== 'string' && !(value instanceof RegExp)) {
+      // An empty string is in every host and stack: it would allow everything.
+      if (
+        value !== undefined &&
+        !(value instanceof RegExp) &&
+        (typeof value !== 'string' || value === '')
+      ) {
         throw new LeakcheckError(
           'LEAKCHECK_INVALID_ALLOW_RULE',
-          `${where}.${name} must be a string or a RegExp.`,
+          `${where}.${name} must be a non-empty string or a RegExp.`,
         )
       }
     }
-    if (port !== undefined && (!Number.isInteger(port) || (port as number) < 0)) {
+    if (
+      port !== undefined &&
+      (!Number.isInteger(port) || (port as number) < 0 || (port as number) > 65535)
+    ) {
       throw new LeakcheckError(
         'LEAKCHECK_INVALID_ALLOW_RULE',
-        `${where}.port must be a port number, got ${JSON.stringify(port)}.`,
+        `${where}.port must be a port number (an integer from 0 to 65535), got ${JSON.stringify(port)}.`,
       )
     }
     return rule as AllowRule
