@@ -45,6 +45,10 @@ export class ClientError extends Error {
   constructor(code: ClientErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options)
     this.code = code
+    // Format the stacks now: V8 keeps an unread stack as frames holding their receivers, one of
+    // them the client, so a kept error (or its cause) would keep the client and its pool alive.
+    void this.stack
+    if (options?.cause instanceof Error) void options.cause.stack
   }
 
   static {

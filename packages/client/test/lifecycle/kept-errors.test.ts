@@ -1,0 +1,51 @@
+import { startServer, type TestServer } from '@foo/testkit'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Client, isClientError } from '../../src/index.js'
+import { collectUntil } from './gc.js'
+
+// Found in review: an error the application keeps (a last-error field, a log buffer) kept its
+// client alive through the unread stack's frames, so the finalizer never closed the pool.
+let server: TestServer
+
+beforeAll(async () => {
+  server = await startServer({
+    handler: (req, res) => {
+      res.statusCode = req.url === '/retry' ? 503 : 500
+      res.end('failed')
+    },
+  })
+})
+
+afterAll(async () => {
+  await server.close()
+})
+
+async function failures(): Promise<{ ref: WeakRef<Client>; kept: unknown[] }> {
+  const client = new Client({
+    baseUrl: server.origin,
+    retry: { limit: 1, minDelay: 5_000, maxDelay: 5_000 },
+  })
+  const kept: unknown[] = []
+  await client.get('/x').catch((error: unknown) => kept.push(error)) // HttpError
+  await client.get('/users/{id}').catch((error: unknown) => kept.push(error)) // invalid argument
+  const waiting = client
+    .request({ method: 'GET', path: '/retry' })
+    .catch((error: unknown) => kept.push(error))
+  await new Promise((resolve) => setTimeout(resolve, 50)) // in its 5 s backoff now
+  client.destroy() // FOO_ERR_DESTROYED, caused by the aborted backoff
+  await waiting
+  return { ref: new WeakRef(client), kept }
+}
+
+describe('errors the application keeps', () => {
+  it('do not keep their client from being collected', async () => {
+    const { ref, kept } = await failures()
+    expect(kept.map((error) => (isClientError(error) ? error.code : error))).toEqual([
+      'FOO_ERR_HTTP',
+      'FOO_ERR_INVALID_ARGUMENT',
+      'FOO_ERR_DESTROYED',
+    ])
+    expect(await collectUntil(() => ref.deref() === undefined, 3_000)).toBe(true)
+    expect(kept).toHaveLength(3) // still held here
+  })
+})
