@@ -202,6 +202,18 @@ describe('exit races (child processes)', () => {
     },
   )
 
+  it('a top-level await on a request waiting to retry keeps the process alive until it settles', async () => {
+    const faults = await start()
+    const run = await runRace(faults.origin, 'await-backoff')
+    expect(run.stderr).toBe('')
+    // Exit code 13 is Node's "unsettled top-level await": the process ended mid-backoff.
+    expect({ code: run.code, stdout: run.stdout.trim() }).toEqual({
+      code: 0,
+      stdout: 'rejected FOO_ERR_HTTP',
+    })
+    expect(faults.counts().requests).toBe(2)
+  })
+
   it('the process exits at once with a finalizer pending, and its socket is closed', async () => {
     const faults = await start()
     const run = await runRace(faults.origin, 'exit-finalizer')
@@ -305,7 +317,22 @@ describe('clients inside worker threads', () => {
           resolve(code)
         }),
       )
-      return { worker, state, done: Promise.all([results, exit]) }
+      // Exiting before posting means the thread's loop emptied while requests were still pending.
+      const early = exit.then((code) => {
+        if (!state.posted) {
+          throw new Error(
+            `worker ${index} exited (code ${code}) before its 40 requests settled: a pending request did not keep its thread alive`,
+          )
+        }
+      })
+      return {
+        worker,
+        state,
+        done: Promise.race([
+          Promise.all([results, exit]),
+          early.then(() => new Promise<never>(() => {})),
+        ]),
+      }
     })
     // A worker that does not end on its own is the failure this test exists for: name it, then
     // terminate it so the test reports instead of hanging.
