@@ -37,7 +37,7 @@ export interface RequestOptions {
   params?: Record<string, PathParam>
   /** Aborts the call: it rejects with FOO_ERR_ABORTED. */
   signal?: AbortSignal
-  /** Deadline for this call in ms (headers and body), overriding the client's. */
+  /** Deadline in ms for each attempt of this call (headers and body), overriding the client's. */
   timeout?: number
 }
 

@@ -32,6 +32,13 @@ export function mergeHeaders(
       )
     }
     const key = name.toLowerCase()
+    if (key === '__proto__') {
+      // Assigning it would set the record's prototype: the header would vanish unsent.
+      throw new ClientError(
+        'FOO_ERR_INVALID_ARGUMENT',
+        `${where}: header name "__proto__" cannot be sent; rename the header.`,
+      )
+    }
     if (value === undefined) {
       delete into[key]
       continue

@@ -18,7 +18,7 @@ export interface ClientOptions {
   baseUrl: string | URL
   /** Default headers sent with every request (names are case-insensitive). */
   headers?: Record<string, string>
-  /** Per-request deadline in ms, covering headers and body; default 30 000. */
+  /** Deadline in ms for each attempt of a request (each retry and redirect hop gets its own), covering headers and body; default 30 000. */
   timeout?: number
   /** Opt-in retries: a count or a {@link RetryOptions}; default 0. */
   retry?: number | RetryOptions

@@ -63,7 +63,7 @@ export interface AbortSource {
 }
 
 /**
- * Waits `ms` on an unref'd timer (a backoff never keeps the process alive); rejects as soon as
+ * Waits `ms` on a ref'd timer (the caller awaits this request); rejects as soon as
  * `source` aborts, clearing the timer. The rejection value is a plain Error: the caller knows
  * why it aborted.
  */
@@ -81,7 +81,8 @@ export function sleep(ms: number, source: AbortSource): Promise<void> {
       source.removeListener('abort', onAbort)
       resolve()
     }, ms)
-    timer.unref()
+    // Ref'd on purpose: the caller is awaiting this request, so the process must stay alive
+    // until it settles (an unref'd backoff let `await api.get()` end the program with code 13).
     source.once('abort', onAbort)
   })
 }

@@ -21,7 +21,7 @@ export type WireBody = string | Uint8Array | Readable | AsyncIterable<Uint8Array
  */
 export interface SocketBook {
   managed: Managed | undefined
-  /** `localPort:remotePort` -> the socket's bytesRead when it last went idle. */
+  /** `localPort remoteAddress:remotePort` -> the socket's bytesRead when it last went idle. */
   idle: Map<string, number>
 }
 
@@ -66,7 +66,7 @@ function track(book: SocketBook, socket: Socket & { [kIdleKey]?: string }): void
   book.managed?.adopt(socket)
   const unref = socket.unref
   socket.unref = function unrefAndRecord(this: Socket & { [kIdleKey]?: string }) {
-    this[kIdleKey] ??= `${this.localPort}:${this.remotePort}`
+    this[kIdleKey] ??= `${this.localPort} ${this.remoteAddress}:${this.remotePort}`
     const key = this[kIdleKey]
     book.idle.set(key, this.bytesRead)
     return unref.call(this)
@@ -87,22 +87,34 @@ export function failedOnReusedIdleSocket(book: SocketBook | undefined, err: unkn
   if (book === undefined) return false
   const info = err as {
     code?: unknown
-    socket?: { localPort?: number; remotePort?: number; bytesRead?: number }
+    socket?: {
+      localPort?: number
+      remoteAddress?: string
+      remotePort?: number
+      bytesRead?: number
+    }
   }
   if (info?.code !== 'UND_ERR_SOCKET' || info.socket === undefined) return false
-  const { localPort, remotePort, bytesRead } = info.socket
-  const idleBytes = book.idle.get(`${localPort}:${remotePort}`)
+  const { localPort, remoteAddress, remotePort, bytesRead } = info.socket
+  // The whole 4-tuple's varying part: two origins can share a local and a remote port.
+  const idleBytes = book.idle.get(`${localPort} ${remoteAddress}:${remotePort}`)
   return idleBytes !== undefined && idleBytes > 0 && bytesRead === idleBytes
 }
 
 let seenFetch: unknown
 let seenFetchIsNative = true
+// Where @mswjs/interceptors (behind nock 14 and msw 2) keeps its fetch interceptor while applied.
+const kFetchInterceptor = Symbol.for('fetch-interceptor')
 
 /**
- * True when `globalThis.fetch` is not Node's own (nock 14 and msw replace it). Cached by
- * function identity, so the unmocked path costs one comparison.
+ * True while a mocking library intercepts `globalThis.fetch`: nock 14 and msw 2 (both built on
+ * @mswjs/interceptors, which registers itself at `globalThis[Symbol.for('fetch-interceptor')]`)
+ * have replaced Node's own fetch. Any other replacement (a framework's caching fetch) keeps the
+ * fast path. The native check is cached by function identity: the unmocked path costs one
+ * property read.
  */
 export function fetchIsMocked(): boolean {
+  if ((globalThis as Record<symbol, unknown>)[kFetchInterceptor] === undefined) return false
   const current = globalThis.fetch
   if (current !== seenFetch) {
     seenFetch = current

@@ -95,6 +95,10 @@ describe('constructor options', () => {
       { baseUrl: 'https://example.com', headers: { 'x-a': 'b\r\nx-evil: 1' } },
     ],
     ['a bad header name', { baseUrl: 'https://example.com', headers: { 'x a': 'b' } }],
+    [
+      'a __proto__ header (from JSON.parse)',
+      { baseUrl: 'https://example.com', headers: JSON.parse('{"__proto__": "x"}') },
+    ],
     ['headers as an array', { baseUrl: 'https://example.com', headers: [['a', 'b']] }],
   ])('rejects %s with FOO_ERR_INVALID_ARGUMENT', async (_name, options) => {
     const error = await expectThrows(
