@@ -9,6 +9,17 @@ export type LeakcheckErrorCode =
 
 const brand = Symbol.for('@foo/leakcheck.error')
 
+/** How a bad input value is named in an error message (never throws, whatever the value). */
+export function describeValue(value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'an array'
+  if (value instanceof RegExp) return `a RegExp ${String(value)}`
+  if (typeof value === 'string') return `the string ${JSON.stringify(value)}`
+  if (typeof value === 'object') return 'an object'
+  if (typeof value === 'symbol') return 'a symbol'
+  return `${typeof value} ${String(value)}`
+}
+
 /**
  * The one error class of `@foo/leakcheck`; branch on `code`, not on the message.
  *

@@ -1,5 +1,6 @@
-import { LeakcheckError } from './errors.js'
+import { describeValue, LeakcheckError } from './errors.js'
 import type { FileStats } from './summary.js'
+import { validateAllowRules } from './tracker/allow.js'
 import type { AllowRule, HandleKind } from './tracker/index.js'
 
 /** Options of {@link leakcheck} (the Vitest plugin). Every field is optional; defaults are strict. */
@@ -57,33 +58,11 @@ export const DEFAULT_OPTIONS: ResolvedOptions = Object.freeze({
   allow: [],
 }) as ResolvedOptions
 
-const HANDLE_KINDS: readonly HandleKind[] = [
-  'tcp-socket',
-  'tls-socket',
-  'tcp-server',
-  'udp-socket',
-  'pipe',
-  'child-process',
-  'worker',
-  'fs-watcher',
-  'timer',
-  'interval',
-]
 const OPTION_KEYS = ['mode', 'scope', 'settleMs', 'allow'] as const
-const RULE_KEYS = ['kind', 'host', 'port', 'createdBy'] as const
 const MAX_SETTLE_MS = 60_000
 
 function invalid(message: string): LeakcheckError {
   return new LeakcheckError('LEAKCHECK_INVALID_OPTION', message)
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return 'an array'
-  if (value instanceof RegExp) return `a RegExp ${String(value)}`
-  if (typeof value === 'string') return `the string ${JSON.stringify(value)}`
-  if (typeof value === 'object') return 'an object'
-  return `${typeof value} ${String(value)}`
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -111,55 +90,18 @@ function rejectUnknownKeys(
   }
 }
 
-function pattern(value: unknown, where: string): string | ProvidedPattern {
-  if (typeof value === 'string' && value.length > 0) return value
-  if (value instanceof RegExp) return { source: value.source, flags: value.flags }
-  throw invalid(
-    `leakcheck(): \`${where}\` must be a non-empty string or a RegExp, got ${describe(value)}. ` +
-      `Fix: e.g. \`${where}: 'example.com'\` or \`${where}: /\\.internal$/\`.`,
-  )
+function flatten(value: string | RegExp): string | ProvidedPattern {
+  return typeof value === 'string' ? value : { source: value.source, flags: value.flags }
 }
 
-function allowRule(value: unknown, index: number): ProvidedAllowRule {
-  const where = `allow[${index}]`
-  if (!isPlainObject(value)) {
-    throw invalid(
-      `leakcheck(): \`${where}\` must be an object like { kind, host, port, createdBy }, got ` +
-        `${describe(value)}. Fix: e.g. \`allow: [{ host: 'localhost', port: 6379 }]\`.`,
-    )
-  }
-  rejectUnknownKeys(value, RULE_KEYS, `${where}.`)
-  if (RULE_KEYS.every((key) => value[key] === undefined)) {
-    throw invalid(
-      `leakcheck(): \`${where}\` is empty, so it would allow every handle. Fix: give at least ` +
-        'one of `kind`, `host`, `port` or `createdBy`, or use `mode: "warn"` to report without failing.',
-    )
-  }
-  const rule: ProvidedAllowRule = {}
-  if (value.kind !== undefined) {
-    const kinds = Array.isArray(value.kind) ? value.kind : [value.kind]
-    for (const kind of kinds) {
-      if (!HANDLE_KINDS.includes(kind as HandleKind)) {
-        throw invalid(
-          `leakcheck(): \`${where}.kind\` has ${describe(kind)}, which is not a handle kind. ` +
-            `Fix: use one of ${HANDLE_KINDS.map((k) => `'${k}'`).join(', ')}.`,
-        )
-      }
-    }
-    rule.kind = kinds as HandleKind[]
-  }
-  if (value.host !== undefined) rule.host = pattern(value.host, `${where}.host`)
-  if (value.createdBy !== undefined) rule.createdBy = pattern(value.createdBy, `${where}.createdBy`)
-  if (value.port !== undefined) {
-    const port = value.port
-    if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535) {
-      throw invalid(
-        `leakcheck(): \`${where}.port\` must be an integer from 0 to 65535, got ${describe(port)}.`,
-      )
-    }
-    rule.port = port
-  }
-  return rule
+/** A validated rule in a form `test.provide` can carry into any pool. */
+function provided(rule: AllowRule): ProvidedAllowRule {
+  const out: ProvidedAllowRule = {}
+  if (rule.kind !== undefined) out.kind = Array.isArray(rule.kind) ? rule.kind : [rule.kind]
+  if (rule.host !== undefined) out.host = flatten(rule.host)
+  if (rule.port !== undefined) out.port = rule.port
+  if (rule.createdBy !== undefined) out.createdBy = flatten(rule.createdBy)
+  return out
 }
 
 /**
@@ -176,17 +118,17 @@ export function resolveOptions(options: unknown = {}): ResolvedOptions {
   if (options === undefined) return { ...DEFAULT_OPTIONS, allow: [] }
   if (!isPlainObject(options)) {
     throw invalid(
-      `leakcheck() takes an options object, got ${describe(options)}. ` +
+      `leakcheck() takes an options object, got ${describeValue(options)}. ` +
         'Fix: call `leakcheck()` or `leakcheck({ mode: "warn" })`.',
     )
   }
   rejectUnknownKeys(options, OPTION_KEYS, '')
   const { mode = 'fail', scope = 'test', settleMs = DEFAULT_OPTIONS.settleMs, allow = [] } = options
   if (mode !== 'fail' && mode !== 'warn') {
-    throw invalid(`leakcheck(): \`mode\` must be 'fail' or 'warn', got ${describe(mode)}.`)
+    throw invalid(`leakcheck(): \`mode\` must be 'fail' or 'warn', got ${describeValue(mode)}.`)
   }
   if (scope !== 'test' && scope !== 'file') {
-    throw invalid(`leakcheck(): \`scope\` must be 'test' or 'file', got ${describe(scope)}.`)
+    throw invalid(`leakcheck(): \`scope\` must be 'test' or 'file', got ${describeValue(scope)}.`)
   }
   if (
     typeof settleMs !== 'number' ||
@@ -196,16 +138,10 @@ export function resolveOptions(options: unknown = {}): ResolvedOptions {
   ) {
     throw invalid(
       `leakcheck(): \`settleMs\` must be a number of milliseconds from 0 to ${MAX_SETTLE_MS}, ` +
-        `got ${describe(settleMs)}. Fix: e.g. \`settleMs: 2000\` for slow servers.`,
+        `got ${describeValue(settleMs)}. Fix: e.g. \`settleMs: 2000\` for slow servers.`,
     )
   }
-  if (!Array.isArray(allow)) {
-    throw invalid(
-      `leakcheck(): \`allow\` must be an array of rules, got ${describe(allow)}. ` +
-        "Fix: e.g. `allow: [{ kind: 'tcp-server' }]`.",
-    )
-  }
-  return { mode, scope, settleMs, allow: allow.map(allowRule) }
+  return { mode, scope, settleMs, allow: validateAllowRules(allow).map(provided) }
 }
 
 /**

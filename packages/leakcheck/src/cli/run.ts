@@ -39,7 +39,12 @@ export async function run(args: CliArguments): Promise<number> {
   else delete env.LEAKCHECK_TIMEOUT
   // The user's NODE_OPTIONS pass through untouched; the preload goes on the command line.
   const child = spawn(node, ['--import', register, ...rest], { stdio: 'inherit', env })
-  const forward = (signal: NodeJS.Signals) => () => child.kill(signal)
+  // A Ctrl+C in a terminal already reaches the child (same process group): forwarding SIGINT
+  // too would deliver it twice, and a program using gracefulShutdown reads the second as "stop
+  // now". So from a terminal SIGINT is only kept from killing the CLI before the child reports.
+  const interactive = process.stdin.isTTY === true
+  const forward = (signal: NodeJS.Signals) =>
+    signal === 'SIGINT' && interactive ? () => {} : () => child.kill(signal)
   const forwarders = (['SIGINT', 'SIGTERM'] as const).map((signal) => {
     const listener = forward(signal)
     process.on(signal, listener)

@@ -1,4 +1,4 @@
-import { LeakcheckError } from '../errors.js'
+import { describeValue, LeakcheckError } from '../errors.js'
 import type { AllowRule, HandleKind, OpenHandle } from './types.js'
 
 const KINDS: ReadonlySet<HandleKind> = new Set<HandleKind>([
@@ -52,71 +52,94 @@ export function allows(rule: AllowRule, handle: OpenHandle): boolean {
   return true
 }
 
+const RULE_KEYS = ['kind', 'host', 'port', 'createdBy'] as const
+
+function invalidRule(message: string): LeakcheckError {
+  return new LeakcheckError('LEAKCHECK_INVALID_ALLOW_RULE', message)
+}
+
+function checkPattern(value: unknown, where: string): void {
+  // An empty string is in every host and stack: it would allow everything.
+  if ((typeof value === 'string' && value !== '') || value instanceof RegExp) return
+  throw invalidRule(
+    `\`${where}\` must be a non-empty string or a RegExp, got ${describeValue(value)}. ` +
+      `Fix: e.g. \`${where.replace(/^.*\./, '')}: 'example.com'\` or a RegExp like /\\.internal$/.`,
+  )
+}
+
+function validateRule(rule: unknown, where: string): AllowRule {
+  if (typeof rule !== 'object' || rule === null || Array.isArray(rule)) {
+    throw invalidRule(
+      `\`${where}\` must be an object like { kind, host, port, createdBy }, got ` +
+        `${describeValue(rule)}. Fix: e.g. \`allow: [{ host: 'localhost', port: 6379 }]\`.`,
+    )
+  }
+  const fields = rule as Record<string, unknown>
+  for (const key of Object.keys(fields)) {
+    if (!(RULE_KEYS as readonly string[]).includes(key)) {
+      throw invalidRule(
+        `\`${where}\` has an unknown field \`${key}\`; use ${RULE_KEYS.map((k) => `\`${k}\``).join(', ')}.`,
+      )
+    }
+  }
+  if (RULE_KEYS.every((key) => fields[key] === undefined)) {
+    throw invalidRule(
+      `\`${where}\` is empty, so it would allow every handle. Fix: give at least one of ` +
+        '`kind`, `host`, `port` or `createdBy`, or use `mode: "warn"` to report without failing.',
+    )
+  }
+  const { kind, host, port, createdBy } = fields
+  const out: AllowRule = {}
+  if (kind !== undefined) {
+    const kinds = Array.isArray(kind) ? kind : [kind]
+    for (const k of kinds) {
+      if (!KINDS.has(k as HandleKind)) {
+        throw invalidRule(
+          `\`${where}.kind\` has ${describeValue(k)}, which is not a handle kind. ` +
+            `Fix: use one of ${[...KINDS].map((known) => `'${known}'`).join(', ')}.`,
+        )
+      }
+    }
+    out.kind = kinds as HandleKind[]
+  }
+  if (host !== undefined) {
+    checkPattern(host, `${where}.host`)
+    out.host = host as string | RegExp
+  }
+  if (createdBy !== undefined) {
+    checkPattern(createdBy, `${where}.createdBy`)
+    out.createdBy = createdBy as string | RegExp
+  }
+  if (port !== undefined) {
+    if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535) {
+      throw invalidRule(
+        `\`${where}.port\` must be an integer from 0 to 65535, got ${describeValue(port)}.`,
+      )
+    }
+    out.port = port
+  }
+  return out
+}
+
 /**
- * Checks allow rules at the edge, so a typo fails loudly instead of allowing everything.
+ * Checks allow rules at the edge, so a typo fails loudly instead of allowing everything. The one
+ * validator for rules, whether they come from `leakcheck({ allow })`, `track({ allow })` or
+ * `startTracker({ allow })`.
+ *
+ * @example
+ * ```ts
+ * validateAllowRules([{ host: 'localhost', port: 6379 }]) // the rules, checked
+ * validateAllowRules([{ host: '' }]) // throws LeakcheckError LEAKCHECK_INVALID_ALLOW_RULE
+ * ```
  * @throws {LeakcheckError} `LEAKCHECK_INVALID_ALLOW_RULE`
  */
 export function validateAllowRules(rules: unknown): AllowRule[] {
   if (rules === undefined) return []
   if (!Array.isArray(rules)) {
-    throw new LeakcheckError(
-      'LEAKCHECK_INVALID_ALLOW_RULE',
-      `allow must be an array of rules, got ${typeof rules}. Example: allow: [{ host: 'localhost' }]`,
+    throw invalidRule(
+      `\`allow\` must be an array of rules, got ${describeValue(rules)}. ` +
+        "Fix: e.g. `allow: [{ kind: 'tcp-server' }]`.",
     )
   }
-  return rules.map((rule, index) => {
-    const where = `allow[${index}]`
-    if (typeof rule !== 'object' || rule === null) {
-      throw new LeakcheckError('LEAKCHECK_INVALID_ALLOW_RULE', `${where} must be an object.`)
-    }
-    const { kind, host, port, createdBy, ...rest } = rule as Record<string, unknown>
-    const unknown = Object.keys(rest)
-    if (unknown.length > 0) {
-      throw new LeakcheckError(
-        'LEAKCHECK_INVALID_ALLOW_RULE',
-        `${where} has unknown field(s) ${unknown.join(', ')}; use kind, host, port or createdBy.`,
-      )
-    }
-    if (Object.keys(rule).length === 0) {
-      throw new LeakcheckError(
-        'LEAKCHECK_INVALID_ALLOW_RULE',
-        `${where} is empty and would allow every leak; set kind, host, port or createdBy.`,
-      )
-    }
-    const kinds = kind === undefined ? [] : Array.isArray(kind) ? kind : [kind]
-    for (const k of kinds) {
-      if (!KINDS.has(k as HandleKind)) {
-        throw new LeakcheckError(
-          'LEAKCHECK_INVALID_ALLOW_RULE',
-          `${where}.kind ${JSON.stringify(k)} is not a handle kind; use one of ${[...KINDS].join(', ')}.`,
-        )
-      }
-    }
-    for (const [name, value] of [
-      ['host', host],
-      ['createdBy', createdBy],
-    ] as const) {
-      // An empty string is in every host and stack: it would allow everything.
-      if (
-        value !== undefined &&
-        !(value instanceof RegExp) &&
-        (typeof value !== 'string' || value === '')
-      ) {
-        throw new LeakcheckError(
-          'LEAKCHECK_INVALID_ALLOW_RULE',
-          `${where}.${name} must be a non-empty string or a RegExp.`,
-        )
-      }
-    }
-    if (
-      port !== undefined &&
-      (!Number.isInteger(port) || (port as number) < 0 || (port as number) > 65535)
-    ) {
-      throw new LeakcheckError(
-        'LEAKCHECK_INVALID_ALLOW_RULE',
-        `${where}.port must be a port number (an integer from 0 to 65535), got ${JSON.stringify(port)}.`,
-      )
-    }
-    return rule as AllowRule
-  })
+  return rules.map((rule, index) => validateRule(rule, `allow[${index}]`))
 }

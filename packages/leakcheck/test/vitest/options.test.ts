@@ -51,6 +51,13 @@ describe('resolveOptions', () => {
     ['a negative settleMs', { settleMs: -1 }, /`settleMs` must be a number of milliseconds from 0/],
     ['a NaN settleMs', { settleMs: Number.NaN }, /`settleMs`/],
     ['a huge settleMs', { settleMs: 3_600_000 }, /from 0 to 60000/],
+  ])('rejects %s with LEAKCHECK_INVALID_OPTION and a fix', (_name, input, message) => {
+    const error = rejection(input)
+    expect(error.code).toBe('LEAKCHECK_INVALID_OPTION')
+    expect(error.message).toMatch(message)
+  })
+
+  it.each([
     ['allow not an array', { allow: { kind: 'timer' } }, /`allow` must be an array of rules/],
     ['an empty rule', { allow: [{}] }, /`allow\[0\]` is empty, so it would allow every handle/],
     ['a rule that is a string', { allow: ['redis'] }, /`allow\[0\]` must be an object/],
@@ -69,10 +76,10 @@ describe('resolveOptions', () => {
       { allow: [{ host: '' }] },
       /`allow\[0\].host` must be a non-empty string or a RegExp/,
     ],
-    ['an unknown rule key', { allow: [{ hostname: 'x' }] }, /unknown option `allow\[0\].hostname`/],
-  ])('rejects %s with LEAKCHECK_INVALID_OPTION and a fix', (_name, input, message) => {
+    ['an unknown rule key', { allow: [{ hostname: 'x' }] }, /unknown field `hostname`/],
+  ])('rejects %s with LEAKCHECK_INVALID_ALLOW_RULE and a fix', (_name, input, message) => {
     const error = rejection(input)
-    expect(error.code).toBe('LEAKCHECK_INVALID_OPTION')
+    expect(error.code).toBe('LEAKCHECK_INVALID_ALLOW_RULE')
     expect(error.message).toMatch(message)
   })
 
