@@ -198,7 +198,7 @@ export function renderMarkdown(results) {
     out.push(
       `## 4. Leak-detector overhead: ${leak.tests} generated tests in ${leak.files} files`,
       '',
-      `Wall time of the whole run (ms), interleaved, ${leak.rounds} round(s) (${leak.peerRounds ?? leak.rounds} for \`detectAsyncLeaks\` and Jest); a third of the tests await 2,000 promises, a third open and close a socket, a third are synchronous. Ratio to the same runner with no detector. Jest's \`--detectOpenHandles\` also implies \`--runInBand\`.`,
+      `Wall time of the whole run (ms), interleaved, ${leak.rounds} round(s) (${leak.peerRounds ?? leak.rounds} for \`detectAsyncLeaks\` and Jest); a third of the tests await 2,000 promises, a third open and close a socket, a third are synchronous. Ratio to the same runner with no detector. \`@foo/leakcheck\` is loaded from a copy in the suite's node_modules, as an install lays it out. Jest's \`--detectOpenHandles\` also implies \`--runInBand\`.`,
       '',
       table(
         ['Runner', 'Detector', 'Wall time (ms)', 'ratio'],

@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { writeLeakSuite } from '../leak-suite.mjs'
+import { installLeakcheckCopy, writeLeakSuite } from '../leak-suite.mjs'
 import { emitResult, log, partOptions } from '../part.mjs'
 import { interleave, summarize } from '../stats.mjs'
 
@@ -21,6 +21,7 @@ const tests = quick ? 90 : 300
 const require = createRequire(import.meta.url)
 const dir = fileURLToPath(new URL('../../.cache/leak-suite', import.meta.url))
 const suite = writeLeakSuite(dir, tests)
+installLeakcheckCopy(dir)
 /** @param {string} name @param {string} bin */
 const binOf = (name, bin) => join(dirname(require.resolve(`${name}/package.json`)), bin)
 const vitestBin = binOf('vitest', 'vitest.mjs')
