@@ -210,7 +210,9 @@ export class ResponseBody implements AsyncIterable<Uint8Array> {
    * ```
    */
   async text(): Promise<string> {
-    return Buffer.from(await this.bytes()).toString('utf8')
+    const bytes = await this.bytes()
+    // A view over the same memory: no second copy of the body.
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')
   }
 
   /**

@@ -171,3 +171,8 @@ export class HttpError extends ClientError {
     return `${this.stack}\n${inspect(this.toJSON(), { depth: 2 })}`
   }
 }
+
+/** A `FOO_ERR_INVALID_ARGUMENT` error: the one way this package rejects bad input. */
+export function invalidArgument(message: string): ClientError {
+  return new ClientError('FOO_ERR_INVALID_ARGUMENT', message)
+}

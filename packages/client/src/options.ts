@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici'
-import { ClientError } from './errors.js'
+import { invalidArgument } from './errors.js'
 import { describe, type HeaderInput, mergeHeaders } from './headers.js'
 
 /** Retry policy: how many extra attempts, and the backoff bounds in ms. */
@@ -68,20 +68,16 @@ const known = new Set([
 /** The longest delay Node's timers take (2^31 - 1 ms, ~24.8 days); a longer one fires after 1 ms. */
 export const maxTimerMs = 2_147_483_647
 
-function invalid(message: string): ClientError {
-  return new ClientError('FOO_ERR_INVALID_ARGUMENT', message)
-}
-
 /** Validates constructor options at the door; every problem is a FOO_ERR_INVALID_ARGUMENT. */
 export function resolveOptions(options: ClientOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null) {
-    throw invalid(
+    throw invalidArgument(
       `Client options must be an object such as { baseUrl: 'https://api.example.com' }, got ${describe(options)}.`,
     )
   }
   for (const key of Object.keys(options)) {
     if (!known.has(key)) {
-      throw invalid(
+      throw invalidArgument(
         `Unknown Client option "${key}"; valid options are ${[...known].join(', ')}. (TLS verification cannot be turned off: pass the server's CA with { ca } instead.)`,
       )
     }
@@ -109,9 +105,9 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
     retryLimit = checked('retry.limit', retry.limit, Number.NaN, 0)
     minDelay = checked('retry.minDelay', retry.minDelay, 100, 0, maxTimerMs)
     maxDelay = checked('retry.maxDelay', retry.maxDelay, 30_000, 0, maxTimerMs)
-    if (maxDelay < minDelay) throw invalid('retry.maxDelay must be >= retry.minDelay.')
+    if (maxDelay < minDelay) throw invalidArgument('retry.maxDelay must be >= retry.minDelay.')
   } else {
-    throw invalid(
+    throw invalidArgument(
       `retry must be a number of retries or { limit, minDelay?, maxDelay? }, got ${describe(retry)}.`,
     )
   }
@@ -122,20 +118,22 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
       dispatcher === null ||
       typeof (dispatcher as { dispatch?: unknown }).dispatch !== 'function')
   ) {
-    throw invalid('dispatcher must be an undici Dispatcher (Agent, Pool, MockAgent...).')
+    throw invalidArgument('dispatcher must be an undici Dispatcher (Agent, Pool, MockAgent...).')
   }
   const secretParams = options.secretParams ?? []
   if (!Array.isArray(secretParams) || secretParams.some((p) => typeof p !== 'string')) {
-    throw invalid('secretParams must be an array of query parameter names.')
+    throw invalidArgument('secretParams must be an array of query parameter names.')
   }
   let ca: Array<string | Buffer> | undefined
   if (options.ca !== undefined) {
     ca = Array.isArray(options.ca) ? options.ca : [options.ca]
     if (ca.length === 0 || ca.some((c) => typeof c !== 'string' && !Buffer.isBuffer(c))) {
-      throw invalid('ca must be a PEM string or Buffer, or an array of them.')
+      throw invalidArgument('ca must be a PEM string or Buffer, or an array of them.')
     }
     if (dispatcher !== undefined) {
-      throw invalid('ca cannot be combined with dispatcher: configure TLS on your dispatcher.')
+      throw invalidArgument(
+        'ca cannot be combined with dispatcher: configure TLS on your dispatcher.',
+      )
     }
   }
   const basePath = url.pathname.endsWith('/') ? url.pathname.slice(0, -1) : url.pathname
@@ -174,14 +172,14 @@ function checked(
     // Never String() an arbitrary object here: its toString may throw (Object.create(null)).
     const got = typeof value === 'number' ? String(value) : describe(value)
     const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`
-    throw invalid(`${name} must be an integer ${range}, got ${got}.`)
+    throw invalidArgument(`${name} must be an integer ${range}, got ${got}.`)
   }
   return value
 }
 
 function parseBaseUrl(value: unknown): URL {
   if (typeof value !== 'string' && !(value instanceof URL)) {
-    throw invalid(
+    throw invalidArgument(
       `baseUrl is required: pass an absolute http(s) URL such as new Client({ baseUrl: 'https://api.example.com/v1' }), got ${describe(value)}.`,
     )
   }
@@ -189,15 +187,15 @@ function parseBaseUrl(value: unknown): URL {
   try {
     url = new URL(String(value))
   } catch {
-    throw invalid(
+    throw invalidArgument(
       `baseUrl ${JSON.stringify(String(value))} is not an absolute URL; include the scheme, e.g. 'https://api.example.com/v1'.`,
     )
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw invalid(`baseUrl must use http: or https:, got ${url.protocol}.`)
+    throw invalidArgument(`baseUrl must use http: or https:, got ${url.protocol}.`)
   }
   if (url.search !== '' || url.hash !== '') {
-    throw invalid(
+    throw invalidArgument(
       'baseUrl must not contain a query or fragment; pass query parameters per request with { query }.',
     )
   }

@@ -8,13 +8,16 @@ import type { LifecycleRegistry } from './registry.js'
  * code.
  */
 export function closeOnExit(registry: Pick<LifecycleRegistry, 'live'>): void {
-  process.on('exit', () => {
-    for (const entry of registry.live()) {
-      try {
-        entry.destroy()
-      } catch {
-        // One failing resource must not stop the others from being destroyed at exit.
-      }
+  process.on('exit', () => destroyAll(registry))
+}
+
+/** Destroys every live entry, synchronously; one that throws does not stop the others. */
+export function destroyAll(registry: Pick<LifecycleRegistry, 'live'>): void {
+  for (const entry of registry.live()) {
+    try {
+      entry.destroy()
+    } catch {
+      // One failing resource must not stop the others from being destroyed.
     }
-  })
+  }
 }

@@ -1,6 +1,7 @@
 import { constants } from 'node:os'
-import { ClientError } from '../errors.js'
+import { invalidArgument } from '../errors.js'
 import { maxTimerMs } from '../options.js'
+import { destroyAll } from './exit.js'
 import { getRegistry, type LifecycleRegistry } from './registry.js'
 
 /** Options for {@link gracefulShutdown}. */
@@ -20,10 +21,6 @@ interface GracefulState {
   signals: NodeJS.Signals[]
   timeoutMs: number
   listeners: Map<NodeJS.Signals, (signal: NodeJS.Signals) => void>
-}
-
-function invalidArgument(message: string): ClientError {
-  return new ClientError('FOO_ERR_INVALID_ARGUMENT', message)
 }
 
 /** A signal `process.on()` can listen for here: known to this platform, and not SIGKILL/SIGSTOP. */
@@ -150,16 +147,6 @@ function onSignal(registry: LifecycleRegistry, state: GracefulState, signal: Nod
     clearTimeout(timer)
     finish(state, signal)
   })
-}
-
-function destroyAll(registry: LifecycleRegistry): void {
-  for (const entry of registry.live()) {
-    try {
-      entry.destroy()
-    } catch {
-      // Keep destroying the others.
-    }
-  }
 }
 
 /** Removes our listeners, then re-raises `signal` unless the application listens for it. */

@@ -1,4 +1,4 @@
-import { ClientError } from '../errors.js'
+import { invalidArgument } from '../errors.js'
 import { Entry, type ResourceHooks } from './entry.js'
 import { getRegistry } from './registry.js'
 import { captureCreationStack } from './stack.js'
@@ -21,10 +21,6 @@ export interface Managed {
   destroy(): void
   /** Records that `socket` belongs to this owner, so leak reports can name it. */
   adopt(socket: object): void
-}
-
-function invalidArgument(message: string): ClientError {
-  return new ClientError('FOO_ERR_INVALID_ARGUMENT', message)
 }
 
 /**
