@@ -5,17 +5,8 @@
  *
  * @module
  */
-import {
-  cpSync,
-  mkdirSync,
-  readFileSync,
-  realpathSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs'
-import { createRequire } from 'node:module'
-import { dirname, join } from 'node:path'
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 
 const TESTS_PER_FILE = 10
 
@@ -62,33 +53,6 @@ function get() {
       .on('error', reject)
   })
 }`
-
-/**
- * Copies the built `@foo/leakcheck` (package.json + dist) into `dir/node_modules`, with links to
- * its dependencies, the way an npm install lays it out. Measured from the workspace link instead,
- * its setup file sits outside node_modules, so Vitest transforms it for every test file like user
- * code rather than loading it once as an external dependency; users never pay that.
- *
- * @example
- * installLeakcheckCopy('/tmp/suite')
- * @param {string} dir
- */
-export function installLeakcheckCopy(dir) {
-  const require = createRequire(import.meta.url)
-  const source = dirname(realpathSync(require.resolve('@foo/leakcheck/package.json')))
-  const target = join(dir, 'node_modules', '@foo', 'leakcheck')
-  mkdirSync(target, { recursive: true })
-  cpSync(join(source, 'package.json'), join(target, 'package.json'))
-  cpSync(join(source, 'dist'), join(target, 'dist'), { recursive: true })
-  const manifest = JSON.parse(readFileSync(join(source, 'package.json'), 'utf8'))
-  for (const dependency of Object.keys(manifest.dependencies ?? {})) {
-    // pnpm links every dependency into the package's own node_modules.
-    const resolved = realpathSync(join(source, 'node_modules', dependency))
-    const link = join(dir, 'node_modules', dependency)
-    mkdirSync(dirname(link), { recursive: true })
-    symlinkSync(resolved, link, 'junction')
-  }
-}
 
 /**
  * Writes `tests` tests (a multiple of 10) under `dir`: `vitest/*.test.mjs`, `jest/*.test.cjs`,

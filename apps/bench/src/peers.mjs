@@ -5,6 +5,9 @@
  * @module
  */
 import http from 'node:http'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { packageDir } from './install.mjs'
 
 /** Reference peer for every ratio. */
 export const REFERENCE = 'undici.request'
@@ -23,7 +26,8 @@ export const REFERENCE = 'undici.request'
  */
 
 /**
- * Loads `@foo/client` and checks it can do a request; `undefined` while it is not built yet.
+ * Loads `@foo/client` (the run's snapshot, else the workspace build) and checks it can do a
+ * request; `undefined` while it is not built yet.
  *
  * @example
  * const Client = await loadFooClient()
@@ -31,7 +35,10 @@ export const REFERENCE = 'undici.request'
  */
 export async function loadFooClient() {
   try {
-    const { Client } = await import('@foo/client')
+    const entry = join(packageDir('client'), 'dist', 'index.js')
+    const { Client } = /** @type {typeof import('@foo/client')} */ (
+      await import(pathToFileURL(entry).href)
+    )
     /** @type {{ prototype?: Record<string, unknown> }} */
     const loose = /** @type {never} */ (Client)
     if (typeof loose.prototype?.get !== 'function') return undefined

@@ -5,8 +5,9 @@
  *
  * @module
  */
-import { mkdirSync, statSync, writeFileSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
+import { installCopy, SNAPSHOT_DIR } from './install.mjs'
 import { describeMachine } from './machine.mjs'
 import { log, runPart } from './part.mjs'
 import { renderMarkdown } from './render.mjs'
@@ -34,21 +35,11 @@ if (unknown.length > 0) {
   process.exit(2)
 }
 
-/** When each package under test was last built: a rebuild during the run makes it suspect. */
-function builtAt() {
-  return Object.fromEntries(
-    ['client', 'leakcheck'].map((name) => {
-      try {
-        const file = new URL(`../../../packages/${name}/dist/index.js`, import.meta.url)
-        return [`@foo/${name}`, statSync(file).mtime.toISOString()]
-      } catch {
-        return [`@foo/${name}`, 'not built']
-      }
-    }),
-  )
+// Every part measures this snapshot, whatever happens to packages/*/dist during the run.
+const builds = {
+  '@foo/client': installCopy('client', SNAPSHOT_DIR, { from: 'workspace' }),
+  '@foo/leakcheck': installCopy('leakcheck', SNAPSHOT_DIR, { from: 'workspace' }),
 }
-
-const builtBefore = builtAt()
 const started = performance.now()
 /** @type {Record<string, any>} */
 const results = { machine: describeMachine(), quick }
@@ -79,12 +70,7 @@ if (only.includes('leakcheck')) {
   results.leakcheck = compareLeakcheck(await runPart('leakcheck.mjs', { quick }))
 }
 results.targets = checkTargets(results)
-results.builtAt = builtBefore
-const builtAfter = builtAt()
-results.rebuiltDuringRun = Object.keys(builtBefore).filter((k) => builtBefore[k] !== builtAfter[k])
-if (results.rebuiltDuringRun.length > 0) {
-  log(`warning: ${results.rebuiltDuringRun.join(', ')} rebuilt during the run; run again`)
-}
+results.builds = builds
 results.durationMs = performance.now() - started
 
 const dir = new URL('../results/', import.meta.url)

@@ -3,19 +3,17 @@
  * synchronously on POSIX), then a natural end or `process.exit()`; "exit-event" when the
  * process 'exit' event has run every listener (what follows is Node's native teardown).
  *
- * Usage: `node exit-fixture.mjs <@foo/client|undici.request|fetch> <natural|exit> <origin>`
+ * Usage: `node exit-fixture.mjs <@foo/client|undici.request|fetch> <natural|exit> <origin> <client entry URL>`
  *
  * @module
  */
 import { writeSync } from 'node:fs'
 
-const [peer, ending, origin] = process.argv.slice(2)
+const [peer, ending, origin, clientEntry] = process.argv.slice(2)
 const url = `${origin}/users`
 
 if (peer === '@foo/client') {
-  const { loadFooClient } = await import('../peers.mjs')
-  const Client = await loadFooClient()
-  if (!Client) throw new Error('@foo/client has no working Client.get() yet')
+  const { Client } = /** @type {typeof import('@foo/client')} */ (await import(String(clientEntry)))
   const client = new Client({ baseUrl: String(origin) })
   for (let i = 0; i < 3; i++) await client.get('/users')
 } else if (peer === 'undici.request') {

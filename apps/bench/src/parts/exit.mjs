@@ -5,7 +5,9 @@
  * @module
  */
 import { spawn } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { packageDir } from '../install.mjs'
 import { emitResult, log, partOptions } from '../part.mjs'
 import { loadFooClient } from '../peers.mjs'
 import { startServerProcess } from '../server.mjs'
@@ -17,6 +19,8 @@ const fixture = fileURLToPath(new URL('./exit-fixture.mjs', import.meta.url))
 const peers = ['@foo/client', 'undici.request', 'fetch']
 const endings = ['natural', 'exit']
 const fooReady = Boolean(await loadFooClient())
+// The fixture imports this file directly, so that it loads no more of the harness for one peer.
+const clientEntry = pathToFileURL(join(packageDir('client'), 'dist', 'index.js')).href
 
 /**
  * @param {string} peer @param {string} ending @param {string} origin
@@ -25,7 +29,7 @@ const fooReady = Boolean(await loadFooClient())
  */
 function latency(peer, ending, origin) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [fixture, peer, ending, origin], {
+    const child = spawn(process.execPath, [fixture, peer, ending, origin, clientEntry], {
       stdio: ['ignore', 'pipe', 'inherit'],
     })
     /** @type {number | undefined} */

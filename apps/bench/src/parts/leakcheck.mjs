@@ -8,8 +8,9 @@
 import { spawn } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { installLeakcheckCopy, writeLeakSuite } from '../leak-suite.mjs'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { installCopy, packageDir } from '../install.mjs'
+import { writeLeakSuite } from '../leak-suite.mjs'
 import { emitResult, log, partOptions } from '../part.mjs'
 import { interleave, summarize } from '../stats.mjs'
 
@@ -21,7 +22,9 @@ const tests = quick ? 90 : 300
 const require = createRequire(import.meta.url)
 const dir = fileURLToPath(new URL('../../.cache/leak-suite', import.meta.url))
 const suite = writeLeakSuite(dir, tests)
-installLeakcheckCopy(dir)
+// Installed as users get it: through the workspace link, the setup file sits outside
+// node_modules and Vitest transforms it for every test file like user code.
+installCopy('leakcheck', dir)
 /** @param {string} name @param {string} bin */
 const binOf = (name, bin) => join(dirname(require.resolve(`${name}/package.json`)), bin)
 const vitestBin = binOf('vitest', 'vitest.mjs')
@@ -30,7 +33,10 @@ const jestBin = binOf('jest', 'bin/jest.js')
 /** True once `@foo/leakcheck`'s plugin does something (the stub has only a name). */
 async function leakcheckReady() {
   try {
-    const { leakcheck } = await import('@foo/leakcheck')
+    const entry = join(packageDir('leakcheck'), 'dist', 'index.js')
+    const { leakcheck } = /** @type {typeof import('@foo/leakcheck')} */ (
+      await import(pathToFileURL(entry).href)
+    )
     // Typed loosely: the plugin's option types may move while it is being built.
     const plugin = /** @type {(options: object) => object} */ (leakcheck)({ scope: 'test' })
     return Object.keys(plugin).some((key) => !['name', 'api', 'enforce'].includes(key))
