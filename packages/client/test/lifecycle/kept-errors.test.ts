@@ -11,6 +11,9 @@ beforeAll(async () => {
   server = await startServer({
     handler: (req, res) => {
       res.statusCode = req.url === '/retry' ? 503 : 500
+      // A fixed 5 s backoff: with full jitter alone the delay could be a few ms, the retry would
+      // happen before destroy() and request() would resolve with the second 503.
+      if (req.url === '/retry') res.setHeader('retry-after', '5')
       res.end('failed')
     },
   })
