@@ -1,30 +1,13 @@
-import { spawn } from 'node:child_process'
 import { pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { registerPath } from '../../src/cli/run.js'
+import { runNode } from '../helpers/run-node.js'
 import { type CliRun, fixture, packageDir, runCli } from './run.js'
 
 function runWithPreload(script: string[]): Promise<CliRun> {
-  const started = performance.now()
   const [, file, ...args] = script as [string, string, ...string[]]
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', pathToFileURL(registerPath()).href, file, ...args],
-      { cwd: packageDir, stdio: ['ignore', 'pipe', 'pipe'] },
-    )
-    let stdout = ''
-    let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (c: string) => {
-      stdout += c
-    })
-    child.stderr.setEncoding('utf8').on('data', (c: string) => {
-      stderr += c
-    })
-    child.once('error', reject)
-    child.once('close', (code) =>
-      resolve({ code, stdout, stderr, ms: performance.now() - started }),
-    )
+  return runNode(['--import', pathToFileURL(registerPath()).href, file, ...args], {
+    cwd: packageDir,
   })
 }
 

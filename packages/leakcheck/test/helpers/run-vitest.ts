@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { runNode } from './run-node.js'
 
 /** packages/leakcheck */
 export const PACKAGE_DIR: string = fileURLToPath(new URL('../..', import.meta.url))
@@ -91,20 +91,17 @@ export async function runVitest(
     `--outputFile.json=${jsonFile}`,
     ...(options.args ?? []),
   ]
-  const started = performance.now()
-  const child = spawn(options.node ?? process.execPath, args, { cwd: root, env })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk
+  const {
+    code,
+    stdout,
+    stderr,
+    ms: durationMs,
+  } = await runNode(args, {
+    cwd: root,
+    env,
+    ...(options.node === undefined ? {} : { node: options.node }),
+    timeoutMs: options.timeoutMs ?? 120_000,
   })
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk
-  })
-  const timeout = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000)
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
-  clearTimeout(timeout)
-  const durationMs = performance.now() - started
   const files = new Map<string, JsonFile>()
   try {
     const report = JSON.parse(readFileSync(jsonFile, 'utf8')) as { testResults: JsonFile[] }
