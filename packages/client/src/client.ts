@@ -226,13 +226,7 @@ export class Client {
       )
     }
     const call = this.#prepare(method.toUpperCase(), init.path, init, false)
-    let response: RawResponse
-    try {
-      response = await this.#execute(call)
-    } catch (err) {
-      call.finish()
-      throw call.toError(err)
-    }
+    const response = await this.#execute(call)
     call.openBody = response.body
     return {
       status: response.statusCode,
@@ -337,13 +331,7 @@ export class Client {
 
   async #json<T>(method: string, path: string, options: RequestOptionsArg): Promise<T> {
     const call = this.#prepare(method, path, options, true)
-    let response: RawResponse
-    try {
-      response = await this.#execute(call)
-    } catch (err) {
-      call.finish()
-      throw call.toError(err)
-    }
+    const response = await this.#execute(call)
     const { statusCode, headers, body } = response
     if (statusCode >= 200 && statusCode < 300) {
       try {
@@ -452,74 +440,82 @@ export class Client {
     )
   }
 
-  /** Sends the call: retries, redirects; resolves to the final response, body unread. */
+  /**
+   * Sends the call: retries, redirects; resolves to the final response, body unread. On failure
+   * the call is finished and the rejection is its typed error.
+   */
   async #execute(call: Call): Promise<RawResponse> {
     const o = this.#options
     let attempt = 0
     let visited: Set<string> | undefined
-    for (;;) {
-      call.startTimer()
-      let response: RawResponse
-      try {
-        response = await this.#send(call)
-      } catch (err) {
+    try {
+      for (;;) {
+        call.startTimer()
+        let response: RawResponse
+        try {
+          response = await this.#send(call)
+        } catch (err) {
+          if (
+            attempt < o.retryLimit &&
+            call.stop === undefined &&
+            call.replayable &&
+            isConnectionReset(err) &&
+            (isIdempotent(call.method) || failedOnReusedIdleSocket(this.#book, err))
+          ) {
+            await this.#backoff(call, attempt++, undefined)
+            continue
+          }
+          throw err
+        }
+        if (call.stop !== undefined) {
+          // Stopped just as the headers arrived.
+          dumpBody(response.body)
+          throw new Error('stopped')
+        }
+        call.stream = response.body
+        const status = response.statusCode
         if (
           attempt < o.retryLimit &&
-          call.stop === undefined &&
-          call.replayable &&
-          isConnectionReset(err) &&
-          (isIdempotent(call.method) || failedOnReusedIdleSocket(this.#book, err))
+          isRetryableStatus(status) &&
+          isIdempotent(call.method) &&
+          call.replayable
         ) {
-          await this.#backoff(call, attempt++, undefined)
+          dumpBody(response.body)
+          await this.#backoff(call, attempt++, response.headers['retry-after'])
           continue
         }
-        throw err
-      }
-      if (call.stop !== undefined) {
-        // Stopped just as the headers arrived.
-        dumpBody(response.body)
-        throw new Error('stopped')
-      }
-      call.stream = response.body
-      const status = response.statusCode
-      if (
-        attempt < o.retryLimit &&
-        isRetryableStatus(status) &&
-        isIdempotent(call.method) &&
-        call.replayable
-      ) {
-        dumpBody(response.body)
-        await this.#backoff(call, attempt++, response.headers['retry-after'])
-        continue
-      }
-      if (o.maxRedirections > 0 && isRedirect(status)) {
-        visited ??= new Set([call.url])
-        dumpBody(response.body)
-        const headers = { ...call.headers }
-        const hop = nextHop(
-          call.method,
-          call.url,
-          status,
-          response.headers.location,
-          visited,
-          o.maxRedirections,
-          headers,
-          call.label,
-        )
-        if (hop.keepBody && call.body !== undefined && !call.replayable) {
-          throw new ClientError(
-            'FOO_ERR_REDIRECT',
-            `${call.label} responded ${status} but its stream body cannot be sent again; send a Buffer or string instead, or set maxRedirections: 0.`,
+        if (o.maxRedirections > 0 && isRedirect(status)) {
+          visited ??= new Set([call.url])
+          dumpBody(response.body)
+          const headers = { ...call.headers }
+          const hop = nextHop(
+            call.method,
+            call.url,
+            status,
+            response.headers.location,
+            visited,
+            o.maxRedirections,
+            headers,
+            call.label,
           )
+          if (hop.keepBody && call.body !== undefined && !call.replayable) {
+            throw new ClientError(
+              'FOO_ERR_REDIRECT',
+              `${call.label} responded ${status} but its stream body cannot be sent again; send a Buffer or string instead, or set maxRedirections: 0.`,
+            )
+          }
+          call.origin = hop.origin
+          call.path = hop.path
+          call.method = hop.method
+          call.headers = headers
+          if (!hop.keepBody) call.body = undefined
+          continue
         }
-        call.origin = hop.origin
-        call.path = hop.path
-        call.method = hop.method
-        call.headers = headers
-        if (!hop.keepBody) call.body = undefined
-        continue
+        return response
       }
-      return response
+    } catch (err) {
+      call.finish()
+      throw call.toError(err)
     }
   }
 
