@@ -1,3 +1,4 @@
+import type { LeakGroup } from './policy.js'
 import type { OpenHandle } from './tracker/types.js'
 
 /** Stable codes of {@link LeakcheckError}. */
@@ -56,22 +57,24 @@ export function isLeakcheckError(error: unknown): error is LeakcheckError {
 }
 
 /**
- * Thrown by `probe.assertNone()` when handles were left open; `leaks` has them and the message
- * is the formatted report.
+ * Thrown when handles were left open (by a test, a file, or `probe.assertNone()`): `groups` has
+ * them by root cause, `leaks` every handle, and the message is the formatted report.
  *
  * @example
  * ```ts
  * try { await probe.assertNone() } catch (error) {
- *   if (error instanceof LeakError) console.error(error.leaks.length, 'leaked')
+ *   if (error instanceof LeakError) console.error(error.groups.length, 'root causes')
  * }
  * ```
  */
 export class LeakError extends LeakcheckError {
+  readonly groups: LeakGroup[]
   readonly leaks: OpenHandle[]
 
-  constructor(leaks: OpenHandle[], report: string) {
+  constructor(groups: LeakGroup[], report: string) {
     super('LEAKCHECK_LEAK', report)
     this.name = 'LeakError'
-    this.leaks = leaks
+    this.groups = groups
+    this.leaks = groups.flatMap((group) => [...group.causes, ...group.members])
   }
 }

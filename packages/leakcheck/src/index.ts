@@ -9,23 +9,21 @@ export {
   type LeakcheckErrorCode,
   LeakError,
 } from './errors.js'
-export {
-  DEFAULT_OPTIONS,
-  type LeakcheckOptions,
-  type ProvidedAllowRule,
-  type ProvidedPattern,
-  type ResolvedOptions,
-  resolveOptions,
-} from './options.js'
+export type { ReportContext } from './fix.js'
+export type { LeakcheckOptions } from './options.js'
 export { leakcheck } from './plugin.js'
+export type { LeakGroup, Reason } from './policy.js'
 export { type Probe, type ProbeCheckOptions, type TrackOptions, track } from './probe.js'
-export { type FormatOptions, formatLeaks } from './report.js'
+export { type FormatOptions, formatGroups, formatLeaks } from './report.js'
 export type { FileStats, RunStats } from './summary.js'
 export type {
   AllowRule,
+  Endpoint,
   HandleKind,
   HandleOwner,
   HandleState,
   OpenHandle,
   Scope,
+  SocketRole,
+  StackFrame,
 } from './tracker/index.js'

@@ -17,10 +17,16 @@ export interface LeakcheckOptions {
    */
   scope?: 'test' | 'file'
   /**
-   * How long to wait, at most, for handles to close before calling them leaks (milliseconds,
-   * real time even under fake timers). Default 1000.
+   * How long to wait, at most, for handles whose close has started (a killed child, an ended
+   * socket, a closing server) before calling them leaks (milliseconds, real time even under fake
+   * timers). Handles that are simply open are reported without waiting. Default 1000.
    */
   settleMs?: number
+  /**
+   * A pending one-shot timer of at most this many ms is reported as a warning, not a failure (the
+   * guard timer of a `Promise.race`). Longer timers and every interval fail. Default 5000.
+   */
+  shortTimerMs?: number
   /** Handles that are never reported: by kind, by remote host/port, or by who created them. */
   allow?: AllowRule[]
 }
@@ -44,6 +50,7 @@ export interface ResolvedOptions {
   mode: 'fail' | 'warn'
   scope: 'test' | 'file'
   settleMs: number
+  shortTimerMs: number
   allow: ProvidedAllowRule[]
 }
 
@@ -55,11 +62,13 @@ export const DEFAULT_OPTIONS: ResolvedOptions = Object.freeze({
   mode: 'fail',
   scope: 'test',
   settleMs: 1000,
+  shortTimerMs: 5000,
   allow: [],
 }) as ResolvedOptions
 
-const OPTION_KEYS = ['mode', 'scope', 'settleMs', 'allow'] as const
+const OPTION_KEYS = ['mode', 'scope', 'settleMs', 'shortTimerMs', 'allow'] as const
 const MAX_SETTLE_MS = 60_000
+const MAX_SHORT_TIMER_MS = 2_147_483_647
 
 function invalid(message: string): LeakcheckError {
   return new LeakcheckError('LEAKCHECK_INVALID_OPTION', message)
@@ -110,7 +119,7 @@ function provided(rule: AllowRule): ProvidedAllowRule {
  *
  * @example
  * ```ts
- * resolveOptions({ mode: 'warn' }) // { mode: 'warn', scope: 'test', settleMs: 1000, allow: [] }
+ * resolveOptions({ mode: 'warn' }) // { mode: 'warn', scope: 'test', settleMs: 1000, shortTimerMs: 5000, allow: [] }
  * resolveOptions({ mode: 'loud' }) // throws LeakcheckError LEAKCHECK_INVALID_OPTION
  * ```
  */
@@ -123,7 +132,13 @@ export function resolveOptions(options: unknown = {}): ResolvedOptions {
     )
   }
   rejectUnknownKeys(options, OPTION_KEYS, '')
-  const { mode = 'fail', scope = 'test', settleMs = DEFAULT_OPTIONS.settleMs, allow = [] } = options
+  const {
+    mode = 'fail',
+    scope = 'test',
+    settleMs = DEFAULT_OPTIONS.settleMs,
+    shortTimerMs = DEFAULT_OPTIONS.shortTimerMs,
+    allow = [],
+  } = options
   if (mode !== 'fail' && mode !== 'warn') {
     throw invalid(`leakcheck(): \`mode\` must be 'fail' or 'warn', got ${describeValue(mode)}.`)
   }
@@ -141,7 +156,18 @@ export function resolveOptions(options: unknown = {}): ResolvedOptions {
         `got ${describeValue(settleMs)}. Fix: e.g. \`settleMs: 2000\` for slow servers.`,
     )
   }
-  return { mode, scope, settleMs, allow: validateAllowRules(allow).map(provided) }
+  if (
+    typeof shortTimerMs !== 'number' ||
+    !Number.isInteger(shortTimerMs) ||
+    shortTimerMs < 0 ||
+    shortTimerMs > MAX_SHORT_TIMER_MS
+  ) {
+    throw invalid(
+      `leakcheck(): \`shortTimerMs\` must be a whole number of milliseconds from 0 to ${MAX_SHORT_TIMER_MS}, ` +
+        `got ${describeValue(shortTimerMs)}. Fix: e.g. \`shortTimerMs: 0\` to fail every pending timer.`,
+    )
+  }
+  return { mode, scope, settleMs, shortTimerMs, allow: validateAllowRules(allow).map(provided) }
 }
 
 /**

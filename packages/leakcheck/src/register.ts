@@ -2,10 +2,11 @@
 // tracks handles from the start and, at exit, reports every one still open.
 import { writeFileSync, writeSync } from 'node:fs'
 import { isMainThread } from 'node:worker_threads'
+import { check } from './check.js'
 import { LEAKS_EXIT_CODE, type RegisterResult, TIMEOUT_EXIT_CODE } from './cli/exit-codes.js'
-import { formatLeaks } from './report.js'
+import { judge, type LeakGroup } from './policy.js'
+import { formatGroups, formatLeaks } from './report.js'
 import { realTimers, startTracker } from './tracker/index.js'
-import type { OpenHandle } from './tracker/types.js'
 
 const cliPid = process.env.LEAKCHECK_CLI_PID
 // Under the CLI only the first Node process to load this reports (forked children inherit
@@ -44,8 +45,8 @@ async function start(): Promise<void> {
   const program = process.argv[1] ?? 'the program'
   let reported = false
 
-  const report = (leaks: OpenHandle[], headline: string) => {
-    writeError(`\nleakcheck: ${headline}\n\n${formatLeaks(leaks, { root })}\n`)
+  const report = (text: string, headline: string) => {
+    writeError(`\nleakcheck: ${headline}\n\n${text}\n`)
   }
 
   let settled = false
@@ -53,18 +54,21 @@ async function start(): Promise<void> {
     // beforeExit fires again after work scheduled here: settle (GC, finalizers) only once.
     if (settled) return
     settled = true
-    tracker.settle({ deadlineMs: 500 }).catch(() => {})
+    check(tracker, { at: 'program' }, { settleMs: 500 }).catch(() => {})
   })
 
   process.on('exit', (code) => {
     if (reported) return
     reported = true
-    // @foo/client's own 'exit' listener destroys every socket a live client owns (its registry
-    // guarantees it), whichever listener runs first: those are not left open by the program.
-    const leaks = tracker.open().filter((leak) => leak.owner === undefined)
+    // The policy's program checkpoint: @foo/client's own 'exit' listener destroys every socket a
+    // live client owns (whichever listener runs first), so those are not left open by the program.
+    const leaks: LeakGroup[] = judge(tracker.open(), { at: 'program' }).leaks
     writeResult({ leaks: leaks.length, timedOut: false })
     if (leaks.length === 0) return
-    report(leaks, `${leaks.length} handle(s) still open when ${program} exited (code ${code}).`)
+    report(
+      formatGroups(leaks, { root, context: 'program' }),
+      `${program} exited (code ${code}) with handles still open.`,
+    )
     if (cliPid === undefined && code === 0) process.exitCode = LEAKS_EXIT_CODE
   })
 
@@ -73,7 +77,10 @@ async function start(): Promise<void> {
       reported = true
       const alive = tracker.open().filter((leak) => leak.state === 'active')
       writeResult({ leaks: alive.length, timedOut: true })
-      report(alive, `${program} was still running after ${timeoutMs} ms; these keep it alive:`)
+      report(
+        formatLeaks(alive, { root, context: 'program' }),
+        `${program} was still running after ${timeoutMs} ms; these keep it alive:`,
+      )
       why?.({ error: (...parts: unknown[]) => writeError(parts.join(' ')) })
       process.exit(TIMEOUT_EXIT_CODE)
     }, timeoutMs)

@@ -1,122 +1,100 @@
-import { existsSync, readFileSync } from 'node:fs'
-import { SourceMap, type SourceMapPayload } from 'node:module'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import type { OpenHandle } from './tracker/types.js'
+import { codeFrame, originalPosition } from './code-frame.js'
+import { fixLine, type ReportContext } from './fix.js'
+import { parseStack, userFrames } from './frames.js'
+import { groupHandles, type LeakGroup } from './policy.js'
+import type { Endpoint, HandleKind, OpenHandle, Scope, StackFrame } from './tracker/types.js'
 
-/** Options for {@link formatLeaks}. */
+/** Options for {@link formatLeaks} and {@link formatGroups}. */
 export interface FormatOptions {
   /** Paths in the report are shown relative to this directory (default `process.cwd()`). */
   root?: string
   /** ANSI colours (default `false`). */
   color?: boolean
+  /** `'test'` (default) words Fix lines for a test file; `'program'` for a program the CLI ran. */
+  context?: ReportContext
 }
 
-/** One frame of a V8 stack: `at fn (file:line:col)` or `at file:line:col`. */
-export interface StackFrame {
-  fn?: string
-  file: string
-  line: number
-  column: number
+const MAX_LISTED = 3
+
+const LABELS: Record<HandleKind, string> = {
+  'tcp-socket': 'TCP socket',
+  'tls-socket': 'TLS socket',
+  'tcp-server': 'TCP server',
+  'udp-socket': 'UDP socket',
+  pipe: 'Pipe',
+  'child-process': 'Child process',
+  worker: 'Worker thread',
+  'fs-watcher': 'File watcher',
+  timer: 'Timer',
+  interval: 'Interval',
 }
 
-const MAX_FRAMES = 8
-const CONTEXT_LINES = 2
-// Frames that say nothing about who leaked: Node, the runner, undici's internals and our own.
-const NOISE = [
-  /^node:/,
-  /[\\/]node_modules[\\/](?:\.pnpm[\\/][^\\/]+[\\/]node_modules[\\/])?(?:vitest|@vitest[\\/][^\\/]+|tinypool|vite-node|vite|undici|tinyspy)[\\/]/,
-  /[\\/](?:@foo[\\/]leakcheck|packages[\\/]leakcheck)[\\/](?:dist|src)[\\/](?!.*\.test\.)/,
-  // @foo/client's own frames: its socket and "created at" frames point at the user's call.
-  /[\\/](?:node_modules[\\/]@foo[\\/]client|packages[\\/]client)[\\/](?:dist|src)[\\/]/,
-]
-
-/** Parses one stack line; `undefined` for lines that are not file frames. */
-export function parseFrame(line: string): StackFrame | undefined {
-  const match = /^\s*at (?:(.*?) \()?(.+?):(\d+):(\d+)\)?$/.exec(line)
-  if (match === null) return undefined
-  const [, fn, location, lineText, columnText] = match
-  if (location === undefined) return undefined
-  let file = location.startsWith('async ') ? location.slice(6) : location
-  if (file.startsWith('file://')) {
-    try {
-      file = fileURLToPath(file)
-    } catch {
-      return undefined
-    }
-  }
-  const frame: StackFrame = { file, line: Number(lineText), column: Number(columnText) }
-  if (fn !== undefined && fn !== '') frame.fn = fn
-  return frame
+/** `'127.0.0.1:8080'`, `'[::1]:8080'`, `'localhost:8080 (127.0.0.1)'`, or a pipe path. */
+export function formatEndpoint(endpoint: Endpoint | undefined): string {
+  if (endpoint === undefined) return '?'
+  const bracket = (host: string) =>
+    host.includes(':') && !host.startsWith('[') ? `[${host}]` : host
+  const port = endpoint.port === undefined ? '' : `:${endpoint.port}`
+  if (endpoint.host !== undefined) return `${bracket(endpoint.host)}${port} (${endpoint.address})`
+  return `${bracket(endpoint.address)}${port}`
 }
 
-/** The frames of `stack` that belong to user code (at most 8). */
-export function userFrames(stack: string): StackFrame[] {
-  const frames: StackFrame[] = []
-  for (const line of stack.split('\n')) {
-    const frame = parseFrame(line)
-    if (frame === undefined || NOISE.some((pattern) => pattern.test(frame.file))) continue
-    frames.push(frame)
-    if (frames.length === MAX_FRAMES) break
-  }
-  return frames
-}
-
-/** Maps a generated position through a sibling `<file>.map`, when there is one. */
-function originalPosition(frame: StackFrame): { frame: StackFrame; source?: string } {
-  const mapFile = `${frame.file}.map`
-  if (!existsSync(mapFile)) return { frame }
-  try {
-    const payload = JSON.parse(readFileSync(mapFile, 'utf8')) as SourceMapPayload & {
-      sourcesContent?: Array<string | null>
+/** One line saying what a handle is. */
+export function describeHandle(handle: OpenHandle): string {
+  const label = LABELS[handle.kind]
+  switch (handle.kind) {
+    case 'tcp-socket':
+    case 'tls-socket':
+    case 'pipe': {
+      if (handle.role === undefined)
+        return `Pipe server listening on ${formatEndpoint(handle.local)}`
+      const ends = `${formatEndpoint(handle.local)} -> ${formatEndpoint(handle.remote)}`
+      if (handle.owner?.type === 'http2-session') {
+        return `HTTP/2 session ${ends} (${label}, ${handle.owner.streams} stream${handle.owner.streams === 1 ? '' : 's'} open)`
+      }
+      return `${label} ${ends}${handle.role === 'accepted' ? ' (accepted by a server)' : ''}`
     }
-    const entry = new SourceMap(payload).findEntry(frame.line - 1, frame.column - 1) as {
-      originalSource?: string
-      originalLine?: number
-      originalColumn?: number
+    case 'tcp-server':
+      return `${handle.protocol === 'http2' ? 'HTTP/2 server' : label} listening on ${formatEndpoint(handle.local)}`
+    case 'udp-socket':
+      return handle.local === undefined
+        ? label
+        : `${label} bound to ${formatEndpoint(handle.local)}`
+    case 'child-process': {
+      const command = handle.command ?? ''
+      const shown = command.length > 80 ? `${command.slice(0, 77)}...` : command
+      return `${label} (pid ${handle.pid ?? '?'}) ${shown}`.trimEnd()
     }
-    if (entry.originalSource === undefined || entry.originalLine === undefined) return { frame }
-    const index = payload.sources?.indexOf(entry.originalSource) ?? -1
-    const source = index >= 0 ? (payload.sourcesContent?.[index] ?? undefined) : undefined
-    let file = entry.originalSource
-    if (file.startsWith('file://')) file = fileURLToPath(file)
-    else if (!path.isAbsolute(file)) file = path.resolve(path.dirname(frame.file), file)
-    const mapped: StackFrame = {
-      file,
-      line: entry.originalLine + 1,
-      column: (entry.originalColumn ?? 0) + 1,
-    }
-    if (frame.fn !== undefined) mapped.fn = frame.fn
-    return source === undefined ? { frame: mapped } : { frame: mapped, source }
-  } catch {
-    return { frame }
+    case 'worker':
+      return `${label} ${handle.threadId ?? ''}`.trimEnd()
+    case 'fs-watcher':
+      return `${label}${handle.path === undefined ? '' : ` on ${handle.path}`}`
+    case 'timer':
+    case 'interval':
+      return `${label} of ${handle.delayMs ?? '?'} ms`
   }
 }
 
-/** A few lines of source around `frame`, with a caret under the column. */
-export function codeFrame(frame: StackFrame, source?: string): string | undefined {
-  let text = source
-  if (text === undefined) {
-    try {
-      text = readFileSync(frame.file, 'utf8')
-    } catch {
-      return undefined
+function stateText(handle: OpenHandle): string {
+  switch (handle.state) {
+    case 'idle-keep-alive': {
+      const owner = handle.owner
+      if (owner?.type === 'pool' && owner.pool === 'node:http') return 'idle in a node:http Agent'
+      if (owner?.type === 'pool' && owner.global) return "idle in global fetch's pool"
+      return 'idle in an undici keep-alive pool'
     }
+    case 'unref':
+      return "unref'd"
+    case 'closing':
+      return 'still closing'
+    case 'starting':
+      return 'not listening yet'
+    default:
+      return handle.owner?.type === 'pool' || handle.owner?.type === 'foo-client'
+        ? 'active: a request is unfinished'
+        : 'active'
   }
-  const lines = text.split(/\r?\n/)
-  if (frame.line < 1 || frame.line > lines.length) return undefined
-  const first = Math.max(1, frame.line - CONTEXT_LINES)
-  const last = Math.min(lines.length, frame.line + CONTEXT_LINES)
-  const width = String(last).length
-  const out: string[] = []
-  for (let n = first; n <= last; n++) {
-    const marker = n === frame.line ? '>' : ' '
-    out.push(`${marker} ${String(n).padStart(width)} | ${lines[n - 1] ?? ''}`.trimEnd())
-    if (n === frame.line) {
-      out.push(`  ${' '.repeat(width)} | ${' '.repeat(Math.max(0, frame.column - 1))}^`)
-    }
-  }
-  return out.join('\n')
 }
 
 function relative(file: string, root: string): string {
@@ -129,149 +107,116 @@ function showFrame(frame: StackFrame, root: string): string {
   return frame.fn === undefined ? where : `${frame.fn} (${where})`
 }
 
-/** The one line that tells how to fix a leak of this kind. */
-export function fixLine(leak: OpenHandle): string {
-  if (leak.owner !== undefined) {
-    return `Close the ${leak.owner.name} client with \`await client.close()\` in afterEach (or afterAll if the file shares it).`
-  }
-  const accepted = leak.description.includes('(accepted by a server)')
-  switch (leak.kind) {
-    case 'tcp-socket':
-    case 'tls-socket':
-    case 'pipe':
-      if (accepted) {
-        return 'Close the server and its connections: `server.closeAllConnections()` then `server.close()`.'
-      }
-      if (leak.description.startsWith('Pipe server')) {
-        return 'Close it with `server.close()` in afterEach (await its callback).'
-      }
-      if (leak.pool === 'undici') {
-        return 'It is idle in an undici keep-alive pool: close the Agent/Pool/Client that owns it with `await agent.close()` (for global fetch, `setGlobalDispatcher(agent)` with an undici Agent you close in afterAll).'
-      }
-      if (leak.pool === 'node:http') {
-        return 'It is idle in a node:http Agent: call `agent.destroy()` in afterAll, or use an Agent with `keepAlive: false`.'
-      }
-      return 'Close it with `socket.destroy()` (or `socket.end()`) before the test ends.'
-    case 'tcp-server':
-      return 'Close it with `await new Promise((resolve) => server.close(resolve))` in afterEach/afterAll.'
-    case 'udp-socket':
-      return 'Close it with `socket.close()` before the test ends.'
-    case 'child-process':
-      return "Wait for it to exit (`await once(child, 'exit')`) or stop it with `child.kill()`."
-    case 'worker':
-      return 'Stop it with `await worker.terminate()` before the test ends.'
-    case 'fs-watcher':
-      return 'Close it with `watcher.close()` (for fs.watchFile: `fs.unwatchFile(path)`).'
-    case 'timer':
-      return 'Clear it with `clearTimeout(timer)`, or `timer.unref()` if it must not keep the process alive.'
-    case 'interval':
-      return 'Clear it with `clearInterval(interval)` before the test ends.'
-  }
-}
-
-function stateText(leak: OpenHandle): string {
-  if (leak.state === 'idle-keep-alive') {
-    return `idle in ${leak.pool === 'node:http' ? 'a node:http Agent' : 'an undici'} keep-alive pool`
-  }
-  return leak.state === 'unref' ? "unref'd" : 'active'
-}
-
-function scopeText(leak: OpenHandle, root: string): string | undefined {
-  const { file, test, concurrent } = leak.scope
-  if (file === undefined && test === undefined) return undefined
-  const shownFile = file === undefined ? undefined : relative(file, root)
-  const parts = [shownFile, test].filter((part) => part !== undefined)
-  return `${parts.join(' > ')}${concurrent === true ? ' (concurrent: attributed to the file)' : ''}`
-}
-
-function groupKey(leak: OpenHandle): string {
-  const [first] = userFrames(leak.stack)
-  return JSON.stringify([
-    leak.kind,
-    leak.state,
-    leak.pool,
-    leak.scope.file,
-    leak.scope.test,
-    leak.owner?.name,
-    leak.owner?.createdAt,
-    first === undefined ? leak.stack : `${first.file}:${first.line}:${first.column}`,
-  ])
+function scopeText(scope: Scope, root: string): string {
+  const file = scope.file === undefined ? undefined : relative(scope.file, root)
+  if (scope.test !== undefined) return [file, scope.test].filter(Boolean).join(' > ')
+  return `${file ?? 'the file'} (module top level or beforeAll)`
 }
 
 const paint = (on: boolean, code: number, text: string) =>
   on ? `\x1b[${code}m${text}\x1b[0m` : text
 
-function ownerText(leak: OpenHandle, root: string): string | undefined {
-  const owner = leak.owner
-  if (owner === undefined) return undefined
+function ownerText(handle: OpenHandle, root: string): string | undefined {
+  const owner = handle.owner
+  if (owner?.type !== 'foo-client') return undefined
   // Two frames: a subclass's implicit constructor points at its class line, the caller at `new`.
-  const created = userFrames(owner.createdAt).slice(0, 2)
+  const created = userFrames(parseStack(owner.createdAt)).slice(0, 2)
   const where =
     created.length === 0
       ? ''
       : `, created at ${created.map((frame) => showFrame(frame, root)).join(' <- ')}`
-  const reachable = owner.reachable ? 'still reachable' : 'collected'
-  return `@foo/client ${owner.name}${where} (${reachable})`
+  return `@foo/client ${owner.name}${where} (${owner.reachable ? 'still reachable' : 'collected'})`
 }
 
-function formatGroup(group: OpenHandle[], root: string, color: boolean): string {
-  const leak = group[0] as OpenHandle
-  const count = group.length > 1 ? `${group.length}x ` : ''
-  const lines = [paint(color, 1, `${count}${leak.description} (${stateText(leak)})`)]
-  if (group.length > 1) {
-    const others = [...new Set(group.slice(1).map((h) => h.description))].slice(0, 3)
-    for (const other of others) lines.push(`  also: ${other}`)
+function membersText(group: LeakGroup): string | undefined {
+  if (group.members.length === 0) return undefined
+  const shown = group.members.slice(0, MAX_LISTED).map(describeHandle)
+  const more =
+    group.members.length > MAX_LISTED ? `, and ${group.members.length - MAX_LISTED} more` : ''
+  return `  with: ${shown.join('; ')}${more} (they close with it)`
+}
+
+function formatGroup(
+  group: LeakGroup,
+  root: string,
+  color: boolean,
+  context: ReportContext,
+): string {
+  const cause = group.causes[0] as OpenHandle
+  const count = group.causes.length > 1 ? `${group.causes.length}x ` : ''
+  const lines = [paint(color, 1, `${count}${describeHandle(cause)} (${stateText(cause)})`)]
+  for (const other of group.causes.slice(1, 1 + MAX_LISTED))
+    lines.push(`  also: ${describeHandle(other)}`)
+  const members = membersText(group)
+  if (members !== undefined) lines.push(members)
+  if (context === 'test' && (group.blame.file !== undefined || group.blame.test !== undefined)) {
+    lines.push(
+      `  ${group.reason === 'left-busy' ? 'left busy by' : 'test'}: ${scopeText(group.blame, root)}`,
+    )
+    if (group.reason === 'left-busy' && cause.scope.test !== group.blame.test) {
+      lines.push(`  connection opened by: ${scopeText(cause.scope, root)}`)
+    }
   }
-  const scope = scopeText(leak, root)
-  if (scope !== undefined) lines.push(`  test: ${scope}`)
-  const owner = ownerText(leak, root)
+  const owner = ownerText(cause, root)
   if (owner !== undefined) lines.push(`  owner: ${owner}`)
-  const frames = userFrames(leak.stack)
+  const frames = userFrames(cause.frames)
   if (frames.length > 0) {
     lines.push('  opened at:')
     for (const frame of frames) lines.push(paint(color, 2, `    at ${showFrame(frame, root)}`))
-    const first = frames[0] as StackFrame
-    const { frame, source } = originalPosition(first)
-    const code = codeFrame(frame, source)
-    if (code !== undefined) {
-      if (frame !== first) lines.push(`  (source: ${showFrame(frame, root)})`)
-      lines.push('', ...code.split('\n').map((line) => `    ${line}`), '')
-    }
   } else {
     lines.push('  opened at: (no user code in the stack)')
   }
-  lines.push(paint(color, 36, `  Fix: ${fixLine(leak)}`))
+  if (group.sites.length > 1) {
+    lines.push(`  at ${group.sites.length} places:`)
+    for (const place of group.sites) lines.push(paint(color, 2, `    ${showFrame(place, root)}`))
+  }
+  const site = group.sites[0]
+  if (site !== undefined) {
+    const { frame, source } = originalPosition(site)
+    const code = codeFrame(frame, source)
+    if (code !== undefined) {
+      if (frame !== site || site !== frames[0]) lines.push(`  (code: ${showFrame(frame, root)})`)
+      lines.push('', ...code.split('\n').map((line) => `    ${line}`), '')
+    }
+  }
+  lines.push(paint(color, 36, `  Fix: ${fixLine(group, context)}`))
   return lines.join('\n')
 }
 
 /**
- * Formats leaks Deno-style: identical leaks grouped, each with its state, addresses, test,
- * creation stack trimmed to user frames, a code frame (source-mapped when a sibling `.map`
- * exists), the owning `@foo/client` and one line on how to fix it. Only the leaks are formatted,
- * so the cost is paid only when something leaked.
+ * Formats groups (from `judge()`) Deno-style: per root cause its handles, state, addresses, test,
+ * creation stack trimmed to user frames, a code frame of the line to act on (source-mapped when
+ * a sibling `.map` exists), the owning `@foo/client` and one line on how to fix it.
  *
  * @example
  * ```ts
- * const { leaks } = await tracker.settle({ since: mark })
+ * const verdict = await check(tracker, { at: 'file', file })
+ * if (verdict.leaks.length > 0) console.error(formatGroups(verdict.leaks))
+ * ```
+ */
+export function formatGroups(groups: readonly LeakGroup[], options: FormatOptions = {}): string {
+  if (groups.length === 0) return 'No open handles.'
+  const root = options.root ?? process.cwd()
+  const color = options.color ?? false
+  const context = options.context ?? 'test'
+  const handles = groups.reduce((n, g) => n + g.causes.length + g.members.length, 0)
+  const header = `${groups.length} root cause${groups.length === 1 ? '' : 's'} (${handles} open handle${handles === 1 ? '' : 's'}):`
+  return [
+    paint(color, 31, header),
+    ...groups.map((g) => formatGroup(g, root, color, context)),
+  ].join('\n\n')
+}
+
+/**
+ * Formats open handles (from a probe or `tracker.open()`), identical ones grouped.
+ *
+ * @example
+ * ```ts
+ * const leaks = await probe.leaks()
  * if (leaks.length > 0) console.error(formatLeaks(leaks, { root: process.cwd() }))
  * ```
  */
-export function formatLeaks(leaks: OpenHandle[], options: FormatOptions = {}): string {
+export function formatLeaks(leaks: readonly OpenHandle[], options: FormatOptions = {}): string {
   if (leaks.length === 0) return 'No open handles.'
-  const root = options.root ?? process.cwd()
-  const color = options.color ?? false
-  const groups = new Map<string, OpenHandle[]>()
-  for (const leak of leaks) {
-    const key = groupKey(leak)
-    const group = groups.get(key)
-    if (group === undefined) groups.set(key, [leak])
-    else group.push(leak)
-  }
-  const header = `${leaks.length} open handle${leaks.length === 1 ? '' : 's'} left behind${
-    groups.size < leaks.length ? ` (${groups.size} distinct)` : ''
-  }:`
-  return [
-    paint(color, 31, header),
-    ...[...groups.values()].map((group) => formatGroup(group, root, color)),
-  ].join('\n\n')
+  return formatGroups(groupHandles(leaks), options)
 }

@@ -1,11 +1,13 @@
 // Vitest setup file (`@foo/leakcheck/setup`): runs in the worker before each test file, where the
 // handles live (a handle opened in a worker thread is invisible from the main process).
 import { aroundAll, aroundEach, expect, inject } from 'vitest'
+import { check } from './check.js'
 import { LeakError } from './errors.js'
 import { fromProvided, PROVIDE_KEY } from './options.js'
-import { formatLeaks } from './report.js'
+import type { LeakGroup } from './policy.js'
+import { formatGroups } from './report.js'
 import type { FileStats } from './summary.js'
-import { type OpenHandle, startTracker } from './tracker/index.js'
+import { startTracker } from './tracker/index.js'
 
 const { options, allow } = fromProvided(inject(PROVIDE_KEY))
 const tracker = startTracker({ allow })
@@ -16,21 +18,16 @@ const host = process as unknown as { [ACTIVE]?: { stop(): void } }
 if (host[ACTIVE] !== undefined && host[ACTIVE] !== tracker) host[ACTIVE].stop()
 host[ACTIVE] = tracker
 const file = expect.getState().testPath
-// Everything from here on (module top level, beforeAll, tests) belongs to this file.
-tracker.setScope(file === undefined ? undefined : { file })
-const fileMark = tracker.mark()
-const stats: FileStats = { tests: 0, leaks: 0, collected: 0 }
+// The module top level (and anything outside a test or the file's hooks) belongs to the file.
+tracker.setBaseScope(file === undefined ? undefined : { file })
+const stats: FileStats = { tests: 0, leaks: 0, warnings: 0, collected: 0 }
 const reported = new Set<number>()
-const optedOut = new Set<string>()
-// Local addresses of reported sockets: the server's end of the same connection is not reported again.
-const reportedEnds = new Set<string>()
-let concurrentRunning = 0
+const warnings: LeakGroup[] = []
 
 /** The parts of a Vitest task this file reads (present in Vitest 4.1 and 5). */
 interface TaskView {
   name: string
   fullTestName?: string
-  concurrent?: boolean
   meta: { leakcheck?: false; leakcheckStats?: FileStats }
   suite?: TaskView
 }
@@ -40,73 +37,26 @@ function isOptedOut(task: TaskView | undefined): boolean {
   return false
 }
 
-/** `'127.0.0.1:8080'` from `'127.0.0.1:8080'`, `'[::1]:8080'` or `'localhost:8080 (127.0.0.1)'`. */
-function endpoint(address: string | undefined): string | undefined {
-  if (address === undefined) return undefined
-  const named = address.match(/^.*:(\d+) \((.+)\)$/)
-  return named ? `${named[2]}:${named[1]}` : address
+function remember(groups: LeakGroup[]): void {
+  for (const group of groups)
+    for (const h of [...group.causes, ...group.members]) reported.add(h.id)
 }
 
-function portOf(address: string | undefined): string | undefined {
-  return address?.match(/:(\d+)(?:\s|$)/)?.[1]
-}
-
-function isSocket(leak: OpenHandle): boolean {
-  return leak.kind === 'tcp-socket' || leak.kind === 'tls-socket'
-}
-
-/**
- * Sockets whose lifetime a server of this process decides are checked at the end of the file:
- * the server's end of a connection, and keep-alive sockets idle in a pool with that server at
- * the other end (they close when the server closes, typically in `afterAll`). An active client
- * socket, or an idle one to any other server, is the test's leak.
- */
-function deferredToFile(leak: OpenHandle, serverPorts: Set<string>): boolean {
-  if (!isSocket(leak)) return false
-  const local = portOf(leak.local)
-  if (local !== undefined && serverPorts.has(local)) return true
-  const remote = portOf(leak.remote)
-  return leak.state === 'idle-keep-alive' && remote !== undefined && serverPorts.has(remote)
-}
-
-/** The open handles a test is blamed for now (the rest wait for the file check). */
-function testLeaks(open: OpenHandle[]): OpenHandle[] {
-  if (open.length === 0) return open
-  const ports = listeningPorts()
-  return open.filter((leak) => !reported.has(leak.id) && !deferredToFile(leak, ports))
-}
-
-function listeningPorts(): Set<string> {
-  const ports = new Set<string>()
-  for (const handle of tracker.open({ since: 0 })) {
-    const port = handle.kind === 'tcp-server' ? portOf(handle.local) : undefined
-    if (port !== undefined) ports.add(port)
-  }
-  return ports
-}
-
-function leakError(leaks: OpenHandle[], where: string): LeakError {
-  const report = formatLeaks(leaks, { root: process.cwd() })
-  const error = new LeakError(leaks, `${where}\n\n${report}`)
+function leakError(groups: LeakGroup[], where: string): LeakError {
+  const error = new LeakError(
+    groups,
+    `${where}\n\n${formatGroups(groups, { root: process.cwd() })}`,
+  )
   // The report carries its own frames and code frames. An empty stack keeps Vitest from parsing
   // them again (or adding this setup file's), and JSON/JUnit reporters fall back to the message.
   error.stack = ''
-
   return error
 }
 
-function settle(since: number, gc = true) {
-  return tracker.settle({ since, deadlineMs: options.settleMs, gc })
-}
-
-function report(leaks: OpenHandle[], where: string): void {
-  for (const leak of leaks) {
-    reported.add(leak.id)
-    const local = endpoint(leak.local)
-    if (isSocket(leak) && local !== undefined) reportedEnds.add(local)
-  }
-  stats.leaks += leaks.length
-  const error = leakError(leaks, where)
+function report(groups: LeakGroup[], where: string): void {
+  remember(groups)
+  stats.leaks += groups.length
+  const error = leakError(groups, where)
   if (options.mode === 'warn') {
     console.warn(`[leakcheck] warning (mode: 'warn', the run is not failed): ${error.message}`)
     return
@@ -114,75 +64,63 @@ function report(leaks: OpenHandle[], where: string): void {
   throw error
 }
 
+function settleOptions() {
+  return { settleMs: options.settleMs, shortTimerMs: options.shortTimerMs, exclude: reported }
+}
+
 aroundEach(async (runTest, { task }) => {
   const view = task as TaskView
-  const name = view.fullTestName ?? view.name
-  const skip = isOptedOut(view)
-  if (skip) optedOut.add(name)
-  else stats.tests += 1
-  if (view.concurrent) {
-    // Several tests run at once: a handle cannot be pinned to one of them, the file check takes it.
-    concurrentRunning += 1
-    tracker.setScope({ file, concurrent: true })
-    try {
-      await runTest()
-    } finally {
-      concurrentRunning -= 1
-      if (concurrentRunning === 0) tracker.setScope({ file })
-    }
+  const test = view.fullTestName ?? view.name
+  if (isOptedOut(view)) {
+    // Nothing its work opens is recorded, so nothing of it is held or checked.
+    await tracker.run({ file, test, off: true }, runTest)
     return
   }
-  tracker.setScope({ file, test: name })
-  const mark = tracker.mark()
-  try {
-    // Runs beforeEach, the test, afterEach, cleanups, fixtures and onTestFinished: we check after.
-    await runTest()
-  } finally {
-    tracker.setScope({ file })
+  stats.tests += 1
+  // Runs beforeEach, the test, afterEach, cleanups, fixtures and onTestFinished: we check after.
+  await tracker.run({ file, test }, runTest)
+  if (options.scope === 'file') return
+  const verdict = await check(tracker, { at: 'test', file, test }, settleOptions())
+  stats.collected += verdict.collected
+  if (verdict.warnings.length > 0) {
+    remember(verdict.warnings)
+    warnings.push(...verdict.warnings)
   }
-  if (skip || options.scope === 'file') return
-  // Most tests leave nothing, or only sockets a server of this file will close: no settling then.
-  if (testLeaks(tracker.open({ since: mark })).length === 0) return
-  // Settle without a GC first (a full GC costs milliseconds per test), then with one if needed.
-  let now = testLeaks((await settle(mark, false)).leaks)
-  if (now.length === 0) return
-  const { leaks, collected } = await settle(mark, true)
-  stats.collected += collected
-  now = testLeaks(leaks)
-  if (now.length > 0) report(now, `Test "${name}" left ${now.length} handle(s) open.`)
+  if (verdict.leaks.length > 0) {
+    report(verdict.leaks, `Test "${test}" left handles open.`)
+  }
 })
 
 // biome-ignore lint/correctness/noEmptyPattern: Vitest reads hook arguments as fixtures; `{}` asks for none.
 aroundAll(async (runSuite, {}, suite) => {
   let failure: unknown
   try {
-    await runSuite()
+    await tracker.run({ file }, runSuite)
   } catch (error) {
     failure = error
   }
-  tracker.setScope(file === undefined ? undefined : { file })
-  const { leaks, collected } = await settle(fileMark)
-  stats.collected += collected
-  const left = leaks.filter(
-    (leak) =>
-      !reported.has(leak.id) &&
-      !(leak.scope.test !== undefined && optedOut.has(leak.scope.test)) &&
-      !(isSocket(leak) && reportedEnds.has(endpoint(leak.remote) ?? '')),
-  )
-  ;(suite as TaskView).meta.leakcheckStats = {
-    ...stats,
-    leaks: stats.leaks + left.length,
+  const verdict = await check(tracker, { at: 'file', file }, settleOptions())
+  stats.collected += verdict.collected
+  warnings.push(...verdict.warnings)
+  stats.warnings += warnings.length
+  if (warnings.length > 0) {
+    console.warn(
+      `[leakcheck] warning: harmless but still pending when their test or file ended (they do not fail the run):\n\n${formatGroups(warnings, { root: process.cwd() })}`,
+    )
   }
+  ;(suite as TaskView).meta.leakcheckStats = { ...stats, leaks: stats.leaks + verdict.leaks.length }
   if (failure !== undefined) {
     // The file already failed: show its leaks too, without hiding the original error.
-    if (left.length > 0) console.warn(leakError(left, 'Also left open by this file:').message)
+    if (verdict.leaks.length > 0) {
+      console.warn(leakError(verdict.leaks, 'Also left open by this file:').message)
+    }
     throw failure
   }
-  if (left.length > 0) {
+  if (verdict.leaks.length > 0) {
     report(
-      left,
-      'Handles opened in this file (beforeAll, module top level, test.concurrent, or sockets ' +
-        'to a server of this file) were still open after its last afterAll.',
+      verdict.leaks,
+      'Still open after the last afterAll of this file (opened at its top level, in beforeAll, ' +
+        'by a test and found only now, or kept by a pool or server of the file):',
     )
   }
 })

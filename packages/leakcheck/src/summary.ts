@@ -7,8 +7,10 @@ import type { Reporter, TestModule, Vitest } from 'vitest/node'
 export interface FileStats {
   /** Tests whose handles were checked when they finished (not opted out, not concurrent). */
   tests: number
-  /** Leaks reported (grouped or not, each handle counts once). */
+  /** Leaks reported, one per root cause (a server and its connections count once). */
   leaks: number
+  /** Warnings: harmless handles still pending (short one-shot timers, unref'd children). */
+  warnings: number
   /** Handles that closed themselves after a GC (FinalizationRegistry cleanups) while settling. */
   collected: number
 }
@@ -27,17 +29,18 @@ function plural(count: number, word: string): string {
  *
  * @example
  * ```ts
- * const totals = sumStats(testModules) // { files: 3, tests: 12, leaks: 1, collected: 2 }
+ * const totals = sumStats(testModules) // { files: 3, tests: 12, leaks: 1, warnings: 0, collected: 2 }
  * ```
  */
 export function sumStats(testModules: ReadonlyArray<Pick<TestModule, 'meta'>>): RunStats {
-  const total: RunStats = { files: 0, tests: 0, leaks: 0, collected: 0 }
+  const total: RunStats = { files: 0, tests: 0, leaks: 0, warnings: 0, collected: 0 }
   for (const module of testModules) {
     const stats = module.meta().leakcheckStats
     if (!stats) continue
     total.files += 1
     total.tests += stats.tests
     total.leaks += stats.leaks
+    total.warnings += stats.warnings ?? 0
     total.collected += stats.collected
   }
   return total
@@ -48,14 +51,15 @@ export function sumStats(testModules: ReadonlyArray<Pick<TestModule, 'meta'>>): 
  *
  * @example
  * ```ts
- * formatSummary({ files: 2, tests: 5, leaks: 1, collected: 0 })
- * // 'leakcheck: 5 tests checked in 2 files, 1 leak, 0 handles closed by GC'
+ * formatSummary({ files: 2, tests: 5, leaks: 1, warnings: 2, collected: 0 })
+ * // 'leakcheck: 5 tests checked in 2 files, 1 leak, 2 warnings, 0 handles closed by GC'
  * ```
  */
 export function formatSummary(stats: RunStats): string {
   return (
     `leakcheck: ${plural(stats.tests, 'test')} checked in ${plural(stats.files, 'file')}, ` +
-    `${plural(stats.leaks, 'leak')}, ${plural(stats.collected, 'handle')} closed by GC`
+    `${plural(stats.leaks, 'leak')}, ${plural(stats.warnings, 'warning')}, ` +
+    `${plural(stats.collected, 'handle')} closed by GC`
   )
 }
 

@@ -23,7 +23,7 @@ describe('overlapping track() probes', () => {
     const second = track()
     first.stop()
     await listen()
-    const leaks = await second.leaks({ deadlineMs: 100, gc: false })
+    const leaks = await second.leaks({ settleMs: 100 })
     second.stop()
     expect(leaks.map((h) => h.kind)).toEqual(['tcp-server'])
   })
@@ -36,7 +36,7 @@ describe('overlapping track() probes', () => {
     // A new probe starts a fresh tracker: nothing from before it is reported.
     await listen()
     const third = track()
-    const leaks = await third.leaks({ deadlineMs: 100, gc: false })
+    const leaks = await third.leaks({ settleMs: 100 })
     third.stop()
     expect(leaks).toEqual([])
   })
@@ -44,7 +44,7 @@ describe('overlapping track() probes', () => {
   it('allow rules with a /g RegExp match every handle, not every other one', async () => {
     const probe = track({ allow: [{ kind: 'tcp-server', createdBy: /probe-overlap/g }] })
     for (let i = 0; i < 4; i++) await listen()
-    const leaks = await probe.leaks({ deadlineMs: 100, gc: false })
+    const leaks = await probe.leaks({ settleMs: 100 })
     probe.stop()
     expect(leaks).toEqual([])
   })

@@ -6,7 +6,12 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startServer, type TestServer } from '@foo/testkit'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { codeFrame, fixLine, formatLeaks, userFrames } from '../src/report.js'
+import { check } from '../src/check.js'
+import { codeFrame } from '../src/code-frame.js'
+import { fixLine } from '../src/fix.js'
+import { actionableFrame, parseStack, userFrames } from '../src/frames.js'
+import { judge } from '../src/policy.js'
+import { describeHandle, formatGroups, formatLeaks } from '../src/report.js'
 import { startTracker } from '../src/tracker/index.js'
 import type { OpenHandle } from '../src/tracker/types.js'
 // @ts-expect-error plain JS fixture
@@ -14,6 +19,7 @@ import { openSocket } from './fixtures/report/opener.mjs'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const root = path.resolve(here, '..')
+const testFile = path.join(here, 'report.test.ts')
 const tracker = startTracker()
 let server: TestServer
 
@@ -24,14 +30,11 @@ afterAll(() => server.close())
 
 async function leakSockets(count: number): Promise<{ sockets: net.Socket[]; leaks: OpenHandle[] }> {
   const mark = tracker.mark()
-  tracker.setScope({ file: path.join(here, 'report.test.ts'), test: 'leaky test' })
-  const sockets: net.Socket[] = []
-  for (let i = 0; i < count; i++) sockets.push(openSocket(server.port) as net.Socket)
-  tracker.setScope(undefined)
+  const sockets: net.Socket[] = tracker.run({ file: testFile, test: 'leaky test' }, () =>
+    Array.from({ length: count }, () => openSocket(server.port) as net.Socket),
+  )
   await Promise.all(sockets.map((socket) => once(socket, 'connect')))
-  const leaks = tracker
-    .open({ since: mark })
-    .filter((h) => h.kind === 'tcp-socket' && !h.description.includes('accepted'))
+  const leaks = tracker.open({ since: mark }).filter((h) => h.role === 'client')
   return { sockets, leaks }
 }
 
@@ -42,13 +45,12 @@ describe('formatLeaks', () => {
       expect(leaks).toHaveLength(3)
       const text = formatLeaks(leaks, { root })
       const first = leaks[0] as OpenHandle
-      expect(text).toContain('3 open handles left behind (1 distinct):')
-      expect(text).toContain(`3x ${first.description} (active)`)
-      expect(first.remote).toBe(`127.0.0.1:${server.port}`)
+      expect(text).toContain('1 root cause (3 open handles):')
+      expect(text).toContain(`3x ${describeHandle(first)} (active)`)
+      expect(first.remote).toEqual({ address: '127.0.0.1', port: server.port })
       expect(text).toContain(`-> 127.0.0.1:${server.port}`)
       expect(text).toContain('test: test/report.test.ts > leaky test')
-      expect(text).toContain(fixLine(first))
-      expect(fixLine(first)).toContain('socket.destroy()')
+      expect(text).toContain('socket.destroy()')
     } finally {
       for (const socket of sockets) socket.destroy()
     }
@@ -58,7 +60,7 @@ describe('formatLeaks', () => {
     const { sockets, leaks } = await leakSockets(1)
     try {
       const leak = leaks[0] as OpenHandle
-      const frames = userFrames(leak.stack)
+      const frames = userFrames(leak.frames)
       expect(frames[0]?.file).toBe(path.join(here, 'fixtures/report/opener.mjs'))
       expect(frames[0]?.line).toBe(4)
       expect(frames.some((f) => f.file.includes('node_modules'))).toBe(false)
@@ -66,9 +68,11 @@ describe('formatLeaks', () => {
       const text = formatLeaks(leaks, { root })
       expect(text).not.toMatch(/\bnode:net\b|src\/tracker\//) // ...the report does not
       expect(text).toContain('at openSocket (test/fixtures/report/opener.mjs:4:')
-      const source = readFileSync(path.join(here, 'fixtures/report/opener.mjs'), 'utf8')
-      const openingLine = source.split('\n')[3] as string
-      expect(text).toContain(`> 4 | ${openingLine}`)
+      // The code frame is the user's own line: the call in this test file, not the helper.
+      const ownLine = actionableFrame(leak.frames, testFile)
+      expect(ownLine?.file).toBe(testFile)
+      const source = readFileSync(testFile, 'utf8').split('\n')
+      expect(text).toContain(`> ${ownLine?.line} | ${source[(ownLine?.line ?? 0) - 1]}`)
       expect(text).toMatch(/\n\s+\| +\^\n/)
     } finally {
       for (const socket of sockets) socket.destroy()
@@ -93,45 +97,55 @@ describe('formatLeaks', () => {
         mappings: 'AAEM',
       }),
     )
+    const stack = `Error\n    at listen (${path.join(dir, 'bundle.js')}:1:1)`
     const leak: OpenHandle = {
       id: 1,
       kind: 'tcp-server',
       state: 'active',
       scope: {},
-      stack: `Error\n    at listen (${path.join(dir, 'bundle.js')}:1:1)`,
-      description: 'TCP server listening on 127.0.0.1:1',
+      local: { address: '127.0.0.1', port: 1 },
+      frames: parseStack(stack),
+      stack,
     }
     const text = formatLeaks([leak], { root: dir })
-    expect(text).toContain('(source: listen (original.ts:3:7))')
+    expect(text).toContain('(code: listen (original.ts:3:7))')
     expect(text).toContain('> 3 | const server = listen()')
   })
 
   it('says when no user code is in the stack, and names an owner', () => {
+    const stack = 'Error\n    at connect (node:net:1:1)'
     const leak: OpenHandle = {
       id: 1,
       kind: 'tcp-socket',
-      state: 'idle-keep-alive',
-      pool: 'undici',
-      scope: { file: '/x/a.test.ts', test: 't', concurrent: true },
-      stack: 'Error\n    at connect (node:net:1:1)',
+      role: 'client',
+      state: 'active',
       owner: {
+        type: 'foo-client',
         name: 'Api',
         createdAt: `    at new Api (${path.join(tmpdir(), 'app/src/app.ts')}:3:15)`,
         reachable: true,
       },
-      description: 'TCP socket 127.0.0.1:1 -> 127.0.0.1:2',
+      lastUsedBy: { file: '/x/a.test.ts', test: 't' },
+      scope: { file: '/x/a.test.ts', test: 't' },
+      local: { address: '127.0.0.1', port: 1 },
+      remote: { address: '127.0.0.1', port: 2 },
+      frames: parseStack(stack),
+      stack,
     }
-    const text = formatLeaks([leak], { root: path.join(tmpdir(), 'app') })
-    expect(text).toContain('(idle in an undici keep-alive pool)')
+    const [group] = judge([leak], { at: 'test', file: '/x/a.test.ts', test: 't' }).leaks
+    const text = formatGroups(group === undefined ? [] : [group], {
+      root: path.join(tmpdir(), 'app'),
+    })
+    expect(text).toContain('(active: a request is unfinished)')
     expect(text).toContain('opened at: (no user code in the stack)')
     expect(text).toContain(
       'owner: @foo/client Api, created at new Api (src/app.ts:3:15) (still reachable)',
     )
-    expect(text).toContain('concurrent: attributed to the file')
-    expect(fixLine(leak)).toContain('await client.close()')
+    expect(text).toContain('left busy by: /x/a.test.ts > t')
+    expect(text).toContain('response.body.text()')
   })
 
-  it('gives a fix line for every kind', () => {
+  it('gives each kind its own fix line, worded for tests or for programs', () => {
     const kinds = [
       'tcp-server',
       'udp-socket',
@@ -141,17 +155,42 @@ describe('formatLeaks', () => {
       'timer',
       'interval',
     ] as const
-    const fixes = kinds.map((kind) =>
-      fixLine({ id: 1, kind, state: 'active', scope: {}, stack: '', description: kind }),
+    const handles = kinds.map(
+      (kind, i): OpenHandle => ({
+        id: i + 1,
+        kind,
+        state: 'active',
+        delayMs: 60_000,
+        scope: { file: '/x/a.test.ts', test: 't' },
+        frames: [],
+        stack: '',
+      }),
     )
+    const groups = judge(handles, { at: 'test', file: '/x/a.test.ts', test: 't' }).leaks
+    const fixes = groups.map((g) => fixLine(g))
     expect(new Set(fixes).size).toBe(kinds.length)
     expect(fixes[0]).toContain('server.close')
     expect(fixes[3]).toContain('worker.terminate()')
+    expect(fixes.every((fix) => fix.includes('before the test ends'))).toBe(true)
+    const forProgram = groups.map((g) => fixLine(g, 'program'))
+    expect(forProgram.every((fix) => fix.includes('before the program exits'))).toBe(true)
+    expect(forProgram.some((fix) => /afterEach|afterAll|test/.test(fix))).toBe(false)
   })
 
   it('returns a code frame only for lines that exist', () => {
     const file = fileURLToPath(import.meta.url)
     expect(codeFrame({ file, line: 100_000, column: 1 })).toBeUndefined()
     expect(codeFrame({ file: '/does/not/exist.js', line: 1, column: 1 })).toBeUndefined()
+  })
+
+  it('a check reports an idle open socket at once and an empty verdict as no open handles', async () => {
+    const { sockets } = await leakSockets(1)
+    try {
+      const verdict = await check(tracker, { at: 'test', file: testFile, test: 'leaky test' })
+      expect(verdict.leaks).toHaveLength(1)
+    } finally {
+      for (const socket of sockets) socket.destroy()
+    }
+    expect(formatGroups([])).toBe('No open handles.')
   })
 })

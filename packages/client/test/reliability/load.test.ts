@@ -174,7 +174,7 @@ async function load(): Promise<void> {
   // must be gone at the end; the fault server's own listener is closed by the test afterwards.
   const probe = (await loadLeakcheck()).track({
     allow: [{ kind: 'tcp-server' }],
-    deadlineMs: 3_000,
+    settleMs: 3_000,
   })
   const heap: number[] = []
   const started = Date.now()
@@ -214,7 +214,7 @@ async function load(): Promise<void> {
     methods: counts.methods,
     restarts: counts.restarts,
     leakedSockets: server.server.connections.size + Math.max(0, activeSockets() - socketsBefore),
-    leaks: leaks.map((leak) => leak.description),
+    leaks: leaks.map((leak) => `${leak.kind} ${JSON.stringify(leak.remote ?? leak.local ?? {})}`),
     unhandled: unhandled.length,
     heapMiB: heap.map((bytes) => Math.round((bytes / 1024 / 1024) * 10) / 10),
   }
@@ -241,7 +241,7 @@ async function load(): Promise<void> {
 
 /** The part of @foo/leakcheck's probe this test uses. */
 interface LeakProbe {
-  leaks(): Promise<Array<{ description: string }>>
+  leaks(): Promise<Array<{ kind: string; local?: object; remote?: object }>>
   stop(): void
 }
 
@@ -250,7 +250,7 @@ interface LeakProbe {
  * dependency on it (a non-literal specifier keeps it out of this package's typecheck).
  */
 async function loadLeakcheck(): Promise<{
-  track(options: { allow: Array<{ kind: string }>; deadlineMs: number }): LeakProbe
+  track(options: { allow: Array<{ kind: string }>; settleMs: number }): LeakProbe
 }> {
   const source = new URL('../../../leakcheck/src/probe.ts', import.meta.url).href
   return import(source)

@@ -22,18 +22,11 @@ function matchText(pattern: string | RegExp, text: string): boolean {
 
 /** Host names and ports a handle talks to (remote for sockets, local for servers). */
 function endpoints(handle: OpenHandle): { hosts: string[]; ports: number[] } {
-  const hosts: string[] = []
-  const ports: number[] = []
-  const address = handle.kind === 'tcp-server' ? handle.local : handle.remote
-  if (address === undefined) return { hosts, ports }
-  // 'example.com:443 (93.184.216.34)' or '[::1]:80' or '127.0.0.1:80'
-  const match = /^(\[[^\]]+\]|[^\s:]+(?::[^\s:]+)*?)(?::(\d+))?(?: \(([^)]+)\))?$/.exec(address)
-  if (match === null) return { hosts: [address], ports }
-  const [, host, port, resolved] = match
-  if (host !== undefined) hosts.push(host.replace(/^\[|\]$/g, ''))
-  if (resolved !== undefined) hosts.push(resolved)
-  if (port !== undefined) ports.push(Number(port))
-  return { hosts, ports }
+  const endpoint =
+    handle.kind === 'tcp-server' || handle.role === 'accepted' ? handle.local : handle.remote
+  if (endpoint === undefined) return { hosts: [], ports: [] }
+  const hosts = endpoint.host === undefined ? [endpoint.address] : [endpoint.host, endpoint.address]
+  return { hosts, ports: endpoint.port === undefined ? [] : [endpoint.port] }
 }
 
 /** `true` when `handle` matches `rule` (every field the rule sets). */

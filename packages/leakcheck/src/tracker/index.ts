@@ -1,19 +1,29 @@
+import { parseStack } from '../frames.js'
 import { allows, validateAllowRules } from './allow.js'
-import { subscribeChannels } from './channels.js'
+import { type HandleSink, subscribeChannels } from './channels.js'
 import { ScopeContext } from './context.js'
-import { addressesOf, describe, isOpen, kindOf, poolOf, stateOf } from './liveness.js'
-import { ownerOf } from './owners.js'
+import {
+  childDetails,
+  delayOf,
+  endpointsOf,
+  isClosing,
+  isOpen,
+  isRefed,
+  isSocket,
+  isStarting,
+  kindOf,
+  threadIdOf,
+} from './liveness.js'
+import { Owners } from './owners.js'
 import { type HandleRecord, HandleRecords } from './records.js'
 import { createdByRunner } from './runner.js'
-import { gcFunction, pollUntilStable, tick } from './settle.js'
-import { patchTimers, realTimers } from './timers.js'
+import { patchTimers } from './timers.js'
 import type {
   AllowRule,
+  HandleState,
   OpenHandle,
   OpenOptions,
-  Scope,
-  SettleOptions,
-  SettleResult,
+  StackFrame,
   Tracker,
   TrackerOptions,
 } from './types.js'
@@ -22,80 +32,132 @@ import { patchWatchers } from './watchers.js'
 export { realTimers } from './timers.js'
 export type {
   AllowRule,
+  Endpoint,
   HandleKind,
   HandleOwner,
   HandleState,
   OpenHandle,
   OpenOptions,
   Scope,
-  SettleOptions,
-  SettleResult,
+  SocketRole,
+  StackFrame,
   Tracker,
   TrackerOptions,
 } from './types.js'
 
-const trackerKey = Symbol.for('@foo/leakcheck.tracker')
-const DEFAULT_DEADLINE_MS = 1000
-const QUIET_MS = 100
+const trackerKey = Symbol.for('@foo/leakcheck.tracker.2')
 
-function matchesScope(scope: Scope, wanted: Partial<Scope> | undefined): boolean {
-  if (wanted === undefined) return true
-  for (const key of Object.keys(wanted) as Array<keyof Scope>) {
-    if (scope[key] !== wanted[key]) return false
+/** Parsed stacks, per record: a record's stack never changes, parse it once. */
+const parsed = new WeakMap<HandleRecord, StackFrame[]>()
+function framesOf(record: HandleRecord): StackFrame[] {
+  let frames = parsed.get(record)
+  if (frames === undefined) {
+    frames = parseStack(record.stack)
+    parsed.set(record, frames)
   }
-  return true
-}
-
-function toOpenHandle(record: HandleRecord): OpenHandle {
-  const kind = kindOf(record)
-  const addresses = addressesOf(record)
-  const handle: OpenHandle = {
-    id: record.id,
-    kind,
-    state: stateOf(record),
-    scope: { ...record.scope },
-    stack: record.trace.stack ?? '',
-    description: describe(record, kind, addresses),
-  }
-  if (addresses.local !== undefined) handle.local = addresses.local
-  if (addresses.remote !== undefined) handle.remote = addresses.remote
-  if (kind === 'tcp-socket' || kind === 'tls-socket' || kind === 'pipe') {
-    const pool = poolOf(record)
-    if (pool !== undefined) handle.pool = pool
-    const owner = ownerOf(record.target)
-    if (owner !== undefined) handle.owner = owner
-  }
-  return handle
-}
-
-/** Whether an open handle is a leak by default (unref'd timers do not keep a program alive). */
-function reportable(handle: OpenHandle): boolean {
-  if ((handle.kind === 'timer' || handle.kind === 'interval') && handle.state === 'unref') {
-    return false
-  }
-  return true
+  return frames
 }
 
 function createTracker(allow: AllowRule[], onStop: () => void): Tracker {
   const context = new ScopeContext()
   const records = new HandleRecords(isOpen)
-  const sink = { records, stamp: () => context.stamp() }
+  const sink: HandleSink = {
+    records,
+    scope: () => context.current(),
+    agents: new WeakMap(),
+    sessions: new WeakMap(),
+  }
   const undo = [subscribeChannels(sink), patchTimers(sink), patchWatchers(sink)]
+  const ownerIds = new WeakMap<object, number>()
   const runnerOwned = new WeakSet<HandleRecord>()
   let stopped = false
 
+  const snapshot = (record: HandleRecord, target: object, owners: Owners): OpenHandle => {
+    const kind = kindOf(record, target)
+    let state: HandleState = isRefed(record, target) ? 'active' : 'unref'
+    let closing = isClosing(record, target)
+    const handle: OpenHandle = {
+      id: record.id,
+      kind,
+      state,
+      scope: record.scope,
+      frames: framesOf(record),
+      stack: record.stack,
+    }
+    const { local, remote } = endpointsOf(record, target)
+    if (local !== undefined) handle.local = local
+    if (remote !== undefined) handle.remote = remote
+    if (isSocket(target)) {
+      handle.role = target.server !== null && target.server !== undefined ? 'accepted' : 'client'
+      if (record.lastUse !== undefined) {
+        handle.lastUsedBy = { file: record.lastUse.file, test: record.lastUse.test }
+      }
+      const found = owners.ofSocket(record, target, (server) => records.get(server)?.id)
+      if (found.owner !== undefined) handle.owner = found.owner
+      closing ||= found.closing
+      const owner = found.owner
+      const pooled = owner?.type === 'pool' || owner?.type === 'foo-client'
+      const idle =
+        owner?.type === 'pool' && owner.pool === 'node:http'
+          ? (target._httpMessage ?? null) === null
+          : !isRefed(record, target)
+      if (pooled && idle) state = 'idle-keep-alive'
+    }
+    if (closing) state = 'closing'
+    if (isStarting(record) && (target as { listening?: boolean }).listening !== true)
+      state = 'starting'
+    handle.state = state
+    switch (kind) {
+      case 'tcp-server':
+        if (
+          (target as { constructor?: { name?: string } }).constructor?.name?.startsWith('Http2')
+        ) {
+          handle.protocol = 'http2'
+        }
+        break
+      case 'udp-socket':
+        try {
+          const bound = (target as { address(): { address: string; port: number } }).address()
+          handle.local = { address: bound.address, port: bound.port }
+        } catch {
+          // Not bound yet.
+        }
+        break
+      case 'child-process':
+        Object.assign(handle, childDetails(target))
+        break
+      case 'worker': {
+        const threadId = threadIdOf(target)
+        if (threadId !== undefined) handle.threadId = threadId
+        break
+      }
+      case 'fs-watcher':
+        if (record.path !== undefined) handle.path = record.path
+        break
+      case 'timer':
+      case 'interval': {
+        const delay = delayOf(target)
+        if (delay !== undefined) handle.delayMs = delay
+        break
+      }
+    }
+    return handle
+  }
+
   const open = (options: OpenOptions = {}): OpenHandle[] => {
     const since = options.since ?? 0
+    const owners = new Owners(ownerIds, sink.agents, sink.sessions)
     const out: OpenHandle[] = []
-    for (const record of records.open()) {
+    for (const [record, target] of records.open()) {
       if (record.id <= since || runnerOwned.has(record)) continue
-      if (!matchesScope(record.scope, options.scope)) continue
-      const handle = toOpenHandle(record)
-      if (createdByRunner(handle.stack)) {
+      // Left busy by an opted-out test: that test said not to check it.
+      if (record.lastUse?.off === true) continue
+      if (options.file !== undefined && record.scope.file !== options.file) continue
+      if (createdByRunner(framesOf(record))) {
         runnerOwned.add(record)
         continue
       }
-      if (!reportable(handle)) continue
+      const handle = snapshot(record, target, owners)
       if (allow.some((rule) => allows(rule, handle))) continue
       out.push(handle)
     }
@@ -103,44 +165,23 @@ function createTracker(allow: AllowRule[], onStop: () => void): Tracker {
   }
 
   return {
-    setScope: (scope) => context.set(scope),
-    currentScope: () => context.get(),
+    run: (scope, fn) => context.run(scope, fn),
+    setBaseScope: (scope) => context.setBase(scope),
     mark: () => records.last(),
     open,
-    async settle(options: SettleOptions = {}): Promise<SettleResult> {
-      const deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS
-      const deadline = realTimers.now() + deadlineMs
-      const quietMs = Math.min(QUIET_MS, deadlineMs / 4)
-      const read = () => open(options)
-      let leaks = read()
-      if (leaks.length === 0) return { leaks, collected: 0 }
-      leaks = await pollUntilStable(read, realTimers.now() + deadlineMs / 2, quietMs)
-      let collected = 0
-      const gc = options.gc === false ? null : gcFunction()
-      if (leaks.length > 0 && gc !== null) {
-        const before = new Set(leaks.map((h) => h.id))
-        // Reading owners deref()s WeakRefs, which keeps their targets alive until the current
-        // job ends: collect from a fresh macrotask, twice (objects freed by the first pass).
-        // FinalizationRegistry callbacks then run in a later macrotask.
-        for (let pass = 0; pass < 2; pass++) {
-          await tick()
-          gc()
-        }
-        await tick()
-        await tick()
-        leaks = await pollUntilStable(read, deadline, quietMs)
-        const after = new Set(leaks.map((h) => h.id))
-        for (const id of before) if (!after.has(id)) collected++
-      }
-      return { leaks, collected }
-    },
     stop() {
       if (stopped) return
       stopped = true
       for (const fn of undo) fn()
+      context.disable()
       onStop()
     },
   }
+}
+
+/** Whether a tracker is running in this realm (started by the Vitest setup, a probe or the CLI). */
+export function isTrackerRunning(): boolean {
+  return (globalThis as { [trackerKey]?: Tracker })[trackerKey] !== undefined
 }
 
 /**
@@ -150,11 +191,10 @@ function createTracker(allow: AllowRule[], onStop: () => void): Tracker {
  *
  * @example
  * ```ts
- * const tracker = startTracker({ allow: [{ host: 'localhost', port: 6379 }] })
+ * const tracker = startTracker()
  * const mark = tracker.mark()
- * // ... code under test ...
- * const { leaks } = await tracker.settle({ since: mark })
- * if (leaks.length > 0) throw new Error(formatLeaks(leaks))
+ * await tracker.run({ test: 'my test' }, () => codeUnderTest())
+ * const verdict = await check(tracker, { at: 'test', test: 'my test', since: mark })
  * ```
  * @throws {LeakcheckError} `LEAKCHECK_INVALID_ALLOW_RULE` for a malformed rule.
  */

@@ -1,13 +1,19 @@
 import type { HandleRecord } from './records.js'
-import type { HandleKind, HandleState } from './types.js'
+import { realTimers } from './timers.js'
+import type { Endpoint, HandleKind } from './types.js'
 
 // Loose views of Node objects: liveness is read from their real state, never from destroy hooks.
 interface NativeHandle {
   hasRef?: () => boolean
   constructor?: { name?: string }
+  /** A TLSWrap's TCP handle (the one that is ref'd or not). */
+  _parent?: NativeHandle | null
 }
-interface SocketLike {
+export interface SocketLike {
   destroyed?: boolean
+  connecting?: boolean
+  writableEnded?: boolean
+  readableEnded?: boolean
   _handle?: NativeHandle | null
   _host?: string | null
   _httpMessage?: unknown
@@ -16,17 +22,18 @@ interface SocketLike {
   remotePort?: number
   localAddress?: string
   localPort?: number
-  server?: unknown
-  listenerCount?: (event: string) => number
+  server?: ServerLike | null
 }
-interface ServerLike {
+export interface ServerLike {
   listening?: boolean
   _handle?: NativeHandle | null
   address?: () => unknown
+  constructor?: { name?: string }
 }
 interface ChildLike {
   exitCode?: number | null
   signalCode?: string | null
+  killed?: boolean
   pid?: number
   spawnargs?: string[]
   _handle?: NativeHandle | null
@@ -37,7 +44,6 @@ interface WorkerLike {
 }
 interface TimerLike {
   _destroyed?: boolean
-  _repeat?: number | null
   _idleTimeout?: number
   hasRef?: () => boolean
 }
@@ -46,7 +52,7 @@ interface WatcherLike {
 }
 
 /** A symbol-keyed property found by its description (Node and undici keep state there). */
-function symbolValue(target: object, description: string): unknown {
+export function symbolValue(target: object, description: string): unknown {
   for (const symbol of Object.getOwnPropertySymbols(target)) {
     if (symbol.description === description) return (target as Record<symbol, unknown>)[symbol]
   }
@@ -59,16 +65,20 @@ function udpOpen(socket: object): boolean {
 }
 
 /** `true` while the handle behind `record` is still open. */
-export function isOpen(record: HandleRecord): boolean {
+export function isOpen(record: HandleRecord, target: object): boolean {
   if (record.ended === true) return false
-  const target = record.target
   switch (record.kind) {
     case 'tcp-socket':
     case 'tls-socket':
     case 'pipe':
       return (target as SocketLike).destroyed !== true
     case 'tcp-server':
-      return (target as ServerLike).listening === true
+      if ((target as ServerLike).listening === true) {
+        record.sawListening = true
+        return true
+      }
+      // listen() was called but the address lookup has not finished: it is opening.
+      return record.sawListening !== true && isStarting(record)
     case 'udp-socket':
       return udpOpen(target)
     case 'child-process': {
@@ -85,40 +95,83 @@ export function isOpen(record: HandleRecord): boolean {
   }
 }
 
+/** A server is given this long to start listening before it is taken as never opened. */
+const STARTING_MS = 5000
+
+/** A server whose listen() has not bound yet (and may fail): a check waits for it. */
+export function isStarting(record: HandleRecord): boolean {
+  return (
+    record.kind === 'tcp-server' &&
+    record.sawListening !== true &&
+    record.setAt !== undefined &&
+    realTimers.now() - record.setAt < STARTING_MS
+  )
+}
+
 /** `false` when the handle is unref'd (does not keep the process alive); `true` when unknown. */
-export function isRefed(record: HandleRecord): boolean {
-  const target = record.target as {
-    _handle?: NativeHandle | null
-    hasRef?: () => boolean
-  }
+export function isRefed(record: HandleRecord, target: object): boolean {
+  const view = target as { _handle?: NativeHandle | null; hasRef?: () => boolean }
   if (record.kind === 'udp-socket') {
     const state = symbolValue(target, 'state symbol') as { handle?: NativeHandle } | undefined
     return state?.handle?.hasRef?.() ?? true
   }
-  if (typeof target.hasRef === 'function') return target.hasRef()
-  const handle = target._handle
+  if (typeof view.hasRef === 'function') return view.hasRef()
+  const handle = view._handle
   if (handle !== null && handle !== undefined && typeof handle.hasRef === 'function') {
     return handle.hasRef()
   }
-  // TLS sockets have no hasRef(); undici marks the sockets it unref'd.
-  const noRef = symbolValue(target, 'no ref')
-  return noRef !== true
+  // A TLS socket's TLSWrap has no hasRef(); the TCP handle it wraps does.
+  const parent = handle?._parent
+  if (parent !== null && parent !== undefined && typeof parent.hasRef === 'function') {
+    return parent.hasRef()
+  }
+  // Otherwise undici marks the sockets it unref'd.
+  return symbolValue(target, 'no ref') !== true
 }
 
+/**
+ * `true` when the handle's close has started and it will be gone soon without anyone's help: a
+ * killed child, a socket ended by either side, a connection of a server that stopped listening.
+ * Settling waits for these, and only these.
+ */
+export function isClosing(record: HandleRecord, target: object): boolean {
+  switch (record.kind) {
+    case 'tcp-socket':
+    case 'tls-socket':
+    case 'pipe': {
+      const socket = target as SocketLike
+      if (socket.writableEnded === true || socket.readableEnded === true) return true
+      const server = socket.server
+      return server !== null && server !== undefined && server.listening === false
+    }
+    case 'child-process':
+      return (target as ChildLike).killed === true
+    case 'timer': {
+      // A one-shot timer about to fire is as good as gone: wait for it rather than warn.
+      const delay = (target as TimerLike)._idleTimeout
+      if (record.setAt === undefined || delay === undefined) return false
+      return delay - (realTimers.now() - record.setAt) <= DUE_SOON_MS
+    }
+    default:
+      return false
+  }
+}
+
+/** One-shot timers due within this many ms are waited for by a check, not reported. */
+const DUE_SOON_MS = 100
+
 /** Sockets have `destroyed`; servers do not. */
-function isSocket(target: object): target is SocketLike {
+export function isSocket(target: object): target is SocketLike {
   return 'destroyed' in target
 }
 
 /** The kind as known now: a socket is `tls-socket` or `pipe` once its handle exists. */
-export function kindOf(record: HandleRecord): HandleKind {
-  const target = record.target
+export function kindOf(record: HandleRecord, target: object): HandleKind {
   if (record.kind === 'tcp-socket' && isSocket(target)) {
-    const socket = target as SocketLike
-    if (socket.encrypted === true || socket._handle?.constructor?.name === 'TLSWrap') {
+    if (target.encrypted === true || target._handle?.constructor?.name === 'TLSWrap') {
       return 'tls-socket'
     }
-    if (socket._handle?.constructor?.name === 'Pipe') return 'pipe'
+    if (target._handle?.constructor?.name === 'Pipe') return 'pipe'
   }
   if (record.kind === 'tcp-server') {
     const address = (target as ServerLike).address?.()
@@ -127,121 +180,57 @@ export function kindOf(record: HandleRecord): HandleKind {
   return record.kind
 }
 
-/** A node:http Agent installs a 'free' listener on each socket it owns. */
-function inHttpAgent(socket: SocketLike): boolean {
-  return typeof socket.listenerCount === 'function' && socket.listenerCount('free') > 0
+function endpoint(address: string | undefined, port: number | undefined): Endpoint | undefined {
+  if (address === undefined || address === '') return undefined
+  return port === undefined ? { address } : { address, port }
 }
 
-/** Whether the socket is idle in a keep-alive pool, and which. */
-export function poolOf(record: HandleRecord): 'undici' | 'node:http' | undefined {
-  const socket = record.target as SocketLike
-  if (record.pool === 'undici') return isRefed(record) ? undefined : 'undici'
-  if (inHttpAgent(socket) && (socket._httpMessage ?? null) === null) return 'node:http'
-  return undefined
-}
-
-export function stateOf(record: HandleRecord): HandleState {
-  const kind = record.kind
-  if ((kind === 'tcp-socket' || kind === 'tls-socket') && poolOf(record) !== undefined) {
-    return 'idle-keep-alive'
-  }
-  return isRefed(record) ? 'active' : 'unref'
-}
-
-function hostPort(host: string | undefined, port: number | undefined): string | undefined {
-  if (host === undefined) return undefined
-  const shown = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host
-  return port === undefined ? shown : `${shown}:${port}`
-}
-
-/** Local and remote addresses of a socket or server, as strings for the report. */
-export function addressesOf(record: HandleRecord): { local?: string; remote?: string } {
-  const target = record.target
+/** Local and remote endpoints of a socket or server. */
+export function endpointsOf(
+  record: HandleRecord,
+  target: object,
+): { local?: Endpoint; remote?: Endpoint } {
   if (record.kind === 'tcp-server') {
     const address = (target as ServerLike).address?.()
-    if (typeof address === 'string') return { local: address }
+    if (typeof address === 'string') return { local: { address } }
     if (address !== null && typeof address === 'object') {
       const { address: host, port } = address as { address: string; port: number }
-      const local = hostPort(host, port)
+      const local = endpoint(host, port)
       return local === undefined ? {} : { local }
     }
     return {}
   }
   if (!isSocket(target)) return {}
-  const socket = target
-  const out: { local?: string; remote?: string } = {}
-  const local = hostPort(socket.localAddress, socket.localPort)
+  const out: { local?: Endpoint; remote?: Endpoint } = {}
+  const local = endpoint(target.localAddress, target.localPort)
   if (local !== undefined) out.local = local
-  const address = socket.remoteAddress
-  const name = record.host ?? socket._host ?? undefined
-  if (address !== undefined) {
-    const remote = hostPort(address, socket.remotePort) as string
-    out.remote =
-      name !== undefined && name !== address && name !== `[${address}]`
-        ? `${hostPort(name, socket.remotePort)} (${address})`
-        : remote
+  const remote = endpoint(target.remoteAddress, target.remotePort)
+  const name = record.host ?? target._host ?? undefined
+  if (remote !== undefined) {
+    if (name !== undefined && name !== null && name !== remote.address) remote.host = name
+    out.remote = remote
   } else if (name !== undefined && name !== null) {
-    out.remote = name
+    out.remote = { address: name }
   }
   return out
 }
 
-const LABELS: Record<HandleKind, string> = {
-  'tcp-socket': 'TCP socket',
-  'tls-socket': 'TLS socket',
-  'tcp-server': 'TCP server',
-  'udp-socket': 'UDP socket',
-  pipe: 'Pipe',
-  'child-process': 'Child process',
-  worker: 'Worker thread',
-  'fs-watcher': 'File watcher',
-  timer: 'Timer',
-  interval: 'Interval',
+/** Child process details for the report. */
+export function childDetails(target: object): { pid?: number; command?: string } {
+  const child = target as ChildLike
+  const out: { pid?: number; command?: string } = {}
+  if (child.pid !== undefined) out.pid = child.pid
+  const command = (child.spawnargs ?? []).join(' ')
+  if (command !== '') out.command = command
+  return out
 }
 
-/** One line saying what the handle is. */
-export function describe(
-  record: HandleRecord,
-  kind: HandleKind,
-  addresses: { local?: string; remote?: string },
-): string {
-  const target = record.target
-  const label = LABELS[kind]
-  switch (kind) {
-    case 'tcp-socket':
-    case 'tls-socket':
-    case 'pipe': {
-      if (!isSocket(target)) return `Pipe server listening on ${addresses.local ?? '?'}`
-      const accepted = (target as SocketLike).server != null ? ' (accepted by a server)' : ''
-      const ends = [addresses.local, addresses.remote].filter((part) => part !== undefined)
-      return `${label}${ends.length > 0 ? ` ${ends.join(' -> ')}` : ''}${accepted}`
-    }
-    case 'tcp-server':
-      return `${label} listening on ${addresses.local ?? '?'}`
-    case 'udp-socket': {
-      let bound = ''
-      try {
-        const address = (target as { address(): { address: string; port: number } }).address()
-        bound = ` bound to ${hostPort(address.address, address.port)}`
-      } catch {
-        // Not bound yet.
-      }
-      return `${label}${bound}`
-    }
-    case 'child-process': {
-      const child = target as ChildLike
-      const command = (child.spawnargs ?? []).join(' ')
-      const shown = command.length > 80 ? `${command.slice(0, 77)}...` : command
-      return `${label} (pid ${child.pid ?? '?'}) ${shown}`.trimEnd()
-    }
-    case 'worker':
-      return `${label} ${(target as WorkerLike).threadId ?? ''}`.trimEnd()
-    case 'fs-watcher':
-      return `${label}${record.path !== undefined ? ` on ${record.path}` : ''}`
-    case 'timer':
-    case 'interval': {
-      const ms = (target as TimerLike)._idleTimeout
-      return `${label} of ${ms ?? '?'} ms`
-    }
-  }
+/** A worker's thread id. */
+export function threadIdOf(target: object): number | undefined {
+  return (target as WorkerLike).threadId
+}
+
+/** A timer's delay in ms. */
+export function delayOf(target: object): number | undefined {
+  return (target as TimerLike)._idleTimeout
 }

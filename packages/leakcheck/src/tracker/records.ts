@@ -1,3 +1,4 @@
+import type { ContextScope } from './context.js'
 import type { HandleKind, Scope } from './types.js'
 
 /** One tracked handle, as recorded at creation. */
@@ -5,10 +6,16 @@ export interface HandleRecord {
   readonly id: number
   /** The kind known at creation; sockets are refined (tls, pipe) when read. */
   readonly kind: HandleKind
-  readonly target: object
+  /**
+   * Held weakly: an open handle is kept alive by the event loop anyway, and a closed one must be
+   * free to go (a timer pins its callback's closure, and a test may assert it is collected).
+   */
+  readonly ref: WeakRef<object>
   readonly scope: Scope
-  /** Holds the creation stack, formatted at creation (see `add`). */
-  readonly trace: { stack?: string }
+  /** The creation stack as text, formatted at creation (see `add`). */
+  readonly stack: string
+  /** Pooled sockets: the scope of the last request sent on it. */
+  lastUse?: ContextScope
   /** Set by the channel that saw the socket: undici's pool. */
   pool?: 'undici'
   /** Set by listeners for objects whose open state has no property (closed / exited). */
@@ -17,6 +24,10 @@ export interface HandleRecord {
   host?: string
   /** The watched path of an fs watcher. */
   path?: string
+  /** Timers: when it was set; servers: when listen() was called (ms, monotonic clock). */
+  setAt?: number
+  /** Servers: seen listening at least once (before that, listen() is still resolving). */
+  sawListening?: boolean
 }
 
 const STACK_LIMIT = 40
@@ -26,17 +37,20 @@ const TIMER_STACK_LIMIT = 16
 let nextId = 1
 const SWEEP_EVERY = 512
 
+/** Records whose target is gone or closed are dropped now and then. */
+export type IsOpen = (record: HandleRecord, target: object) => boolean
+
 /**
- * The tracked handles of one tracker, in creation order. Records of closed handles are swept
- * now and then so a long-running program does not keep every timer it ever created.
+ * The tracked handles of one tracker, in creation order. Nothing here keeps a user object alive:
+ * targets are held through `WeakRef`s and stacks are formatted strings.
  */
 export class HandleRecords {
   #records: HandleRecord[] = []
   #byTarget = new WeakMap<object, HandleRecord>()
   #sinceSweep = 0
-  readonly #isOpen: (record: HandleRecord) => boolean
+  readonly #isOpen: IsOpen
 
-  constructor(isOpen: (record: HandleRecord) => boolean) {
+  constructor(isOpen: IsOpen) {
     this.#isOpen = isOpen
   }
 
@@ -47,8 +61,8 @@ export class HandleRecords {
 
   /**
    * Records `target` unless it is already tracked and open. `caller` is the function whose frame
-   * (and everything above it) is left out of the stack; without it the report trims our frames.
-   * `inherited` reuses another handle's creation stack (a server's, for the sockets it accepts).
+   * (and everything above it) is left out of the stack. `inherited` reuses another handle's
+   * creation stack (a server's, for the sockets it accepts).
    */
   add(
     kind: HandleKind,
@@ -56,25 +70,25 @@ export class HandleRecords {
     scope: Scope,
     // biome-ignore lint/complexity/noBannedTypes: Error.captureStackTrace takes any function
     caller?: Function,
-    inherited?: { stack?: string },
+    inherited?: string,
   ): HandleRecord {
     // Timers are new objects on every call: no lookup, no WeakMap entry (they are the hot path).
     const indexed = kind !== 'timer' && kind !== 'interval'
-    const existing = indexed ? this.#byTarget.get(target) : undefined
-    if (existing !== undefined && this.#isOpen(existing)) return existing
-    let trace: { stack?: string } = {}
-    if (inherited === undefined) {
+    if (indexed) {
+      const existing = this.#byTarget.get(target)
+      if (existing !== undefined && this.#isOpen(existing, target)) return existing
+    }
+    let stack = inherited
+    if (stack === undefined) {
+      const trace: { stack?: string } = {}
       const limit = Error.stackTraceLimit
       Error.stackTraceLimit = indexed ? STACK_LIMIT : TIMER_STACK_LIMIT
       Error.captureStackTrace(trace, caller)
       Error.stackTraceLimit = limit
-      // An unformatted trace keeps every frame's receiver alive (a @foo/client among them), so a
-      // dropped client could never be collected while a record of a timer it set is kept.
-      void trace.stack
-    } else {
-      trace = inherited
+      // Formatted now: an unformatted trace keeps every frame's receiver alive.
+      stack = trace.stack ?? ''
     }
-    const record: HandleRecord = { id: nextId++, kind, target, scope, trace }
+    const record: HandleRecord = { id: nextId++, kind, ref: new WeakRef(target), scope, stack }
     this.#records.push(record)
     if (indexed) this.#byTarget.set(target, record)
     if (++this.#sinceSweep >= SWEEP_EVERY) this.sweep()
@@ -85,14 +99,26 @@ export class HandleRecords {
     return this.#byTarget.get(target)
   }
 
-  /** Open records, oldest first (drops the closed ones). */
-  open(): HandleRecord[] {
-    this.sweep()
-    return [...this.#records]
+  /** Open records with their targets, oldest first (drops the closed ones). */
+  open(): Array<[HandleRecord, object]> {
+    const out: Array<[HandleRecord, object]> = []
+    const kept: HandleRecord[] = []
+    for (const record of this.#records) {
+      const target = record.ref.deref()
+      if (target === undefined || !this.#isOpen(record, target)) continue
+      kept.push(record)
+      out.push([record, target])
+    }
+    this.#records = kept
+    this.#sinceSweep = 0
+    return out
   }
 
   sweep(): void {
     this.#sinceSweep = 0
-    this.#records = this.#records.filter(this.#isOpen)
+    this.#records = this.#records.filter((record) => {
+      const target = record.ref.deref()
+      return target !== undefined && this.#isOpen(record, target)
+    })
   }
 }

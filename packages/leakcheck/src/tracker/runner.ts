@@ -1,16 +1,17 @@
-// The runner's own handles: created from Vitest, tinypool or Vite internals (test timeouts,
-// worker RPC, module loading), never by the code under test.
+import { isOwnFrame } from '../frames.js'
+import type { StackFrame } from './types.js'
+
 const RUNNER_FRAME =
   /[\\/]node_modules[\\/](?:\.pnpm[\\/][^\\/]+[\\/]node_modules[\\/])?(?:vitest|@vitest[\\/][^\\/]+|tinypool|vite-node|vite|tinyspy|birpc)[\\/]/
-const OWN_FRAME = /[\\/](?:@foo[\\/]leakcheck|packages[\\/]leakcheck)[\\/](?:dist|src)[\\/]/
 
-/** The first frame outside Node internals and this package decides who created a handle. */
-export function createdByRunner(stack: string): boolean {
-  for (const line of stack.split('\n')) {
-    const frame = line.trim()
-    if (!frame.startsWith('at ')) continue
-    if (frame.includes('node:') || OWN_FRAME.test(frame)) continue
-    return RUNNER_FRAME.test(frame)
+/**
+ * The runner's own handles (test timeouts, worker RPC, module loading): the first frame that is
+ * not Node's or this package's is inside Vitest, tinypool or Vite.
+ */
+export function createdByRunner(frames: readonly StackFrame[]): boolean {
+  for (const frame of frames) {
+    if (frame.file.startsWith('node:') || isOwnFrame(frame)) continue
+    return RUNNER_FRAME.test(frame.file)
   }
   return false
 }

@@ -31,32 +31,3 @@ export function tick(ms = 0): Promise<void> {
     })
   })
 }
-
-/**
- * Waits until `read()` returns the same ids for `quietMs` in a row (or the list is empty, or
- * the deadline passes), polling with a growing interval on real timers (goleak/Deno style).
- */
-export async function pollUntilStable<T extends { id: number }>(
-  read: () => T[],
-  deadline: number,
-  quietMs: number,
-): Promise<T[]> {
-  let current = read()
-  let key = current.map((h) => h.id).join(',')
-  let stableSince = realTimers.now()
-  let wait = 1
-  while (current.length > 0) {
-    const now = realTimers.now()
-    if (now >= deadline || now - stableSince >= quietMs) break
-    await tick(Math.min(wait, Math.max(0, deadline - now)))
-    wait = Math.min(wait * 2, 50)
-    const next = read()
-    const nextKey = next.map((h) => h.id).join(',')
-    if (nextKey !== key) {
-      key = nextKey
-      stableSince = realTimers.now()
-    }
-    current = next
-  }
-  return current
-}

@@ -5,13 +5,11 @@ import type { HandleSink } from './channels.js'
 /** The real timers, captured when this module loads: settle() must run on them under fake timers. */
 export const realTimers: {
   readonly setTimeout: typeof timers.setTimeout
-  readonly clearTimeout: typeof timers.clearTimeout
   readonly setImmediate: typeof timers.setImmediate
   /** Milliseconds on a monotonic clock (fake timers freeze `Date.now()`). */
   readonly now: () => number
 } = {
   setTimeout: timers.setTimeout,
-  clearTimeout: timers.clearTimeout,
   setImmediate: timers.setImmediate,
   now: (
     (hrtime) => () =>
@@ -29,7 +27,10 @@ type TimerFunction = (...args: unknown[]) => unknown
 function wrap(original: TimerFunction, kind: 'timer' | 'interval', sink: HandleSink) {
   const wrapped = function (this: unknown, ...args: unknown[]) {
     const timer = Reflect.apply(original, this, args)
-    if (isNodeTimeout(timer)) sink.records.add(kind, timer, sink.stamp(), wrapped)
+    if (isNodeTimeout(timer)) {
+      const scope = sink.scope()
+      if (scope.off !== true) sink.records.add(kind, timer, scope, wrapped).setAt = realTimers.now()
+    }
     return timer
   }
   Object.defineProperty(wrapped, 'name', { value: original.name })

@@ -13,47 +13,112 @@ export type HandleKind =
 
 /**
  * `'active'`: open and keeping the process alive. `'idle-keep-alive'`: a socket parked in a
- * keep-alive pool (undici or a node:http Agent). `'unref'`: open but unref'd.
+ * keep-alive pool (undici or a node:http Agent). `'unref'`: open but unref'd. `'closing'`: its
+ * close has started (a killed child, an ended socket, a connection of a closing server).
+ * `'starting'`: a server whose `listen()` is still resolving its address.
  */
-export type HandleState = 'active' | 'idle-keep-alive' | 'unref'
+export type HandleState = 'active' | 'idle-keep-alive' | 'unref' | 'closing' | 'starting'
 
-/** Where a handle was opened: the test file and test current at creation. */
+/** Which end a socket is: one this process connected, or one a server of it accepted. */
+export type SocketRole = 'client' | 'accepted'
+
+/**
+ * Where a handle was opened: the test file, and the test whose work opened it (found by
+ * following async context, so a callback of a file-level server belongs to the file, not to the
+ * test that happens to be running). No `test` means file level (module top, `beforeAll`).
+ */
 export interface Scope {
   file?: string | undefined
   test?: string | undefined
-  /** The test runs concurrently with others, so the handle is attributed to the file. */
-  concurrent?: boolean | undefined
 }
 
-/** The `@foo/client` that owns a socket, from its lifecycle registry. */
-export interface HandleOwner {
-  /** The client's name (its class name, e.g. `Api`). */
-  name: string
-  /** Stack frames where the client was created. */
-  createdAt: string
-  /** `false` once the client object was garbage-collected. */
-  reachable: boolean
+/** One end of a connection, or the address a server listens on. */
+export interface Endpoint {
+  /** The IP address (or the pipe path). */
+  address: string
+  port?: number
+  /** The host name the socket was asked to connect to, when it differs from `address`. */
+  host?: string
 }
 
-/** A handle that is still open. */
+/** One frame of a V8 stack: `at fn (file:line:col)` or `at file:line:col`. */
+export interface StackFrame {
+  fn?: string
+  file: string
+  line: number
+  column: number
+}
+
+/** What owns a handle and decides when it closes. */
+export type HandleOwner =
+  | {
+      /** A server of this process: the sockets it accepted close with it. */
+      type: 'server'
+      /** The server's handle id (it is tracked too). */
+      id: number
+      /** `'http2'` for an HTTP/2 server (its sessions must be closed before it). */
+      protocol?: 'http2'
+    }
+  | {
+      /** A connection pool: undici (Agent, Pool, Client, global `fetch`) or a node:http Agent. */
+      type: 'pool'
+      pool: 'undici' | 'node:http'
+      /** The process-wide pool (global `fetch`/`setGlobalDispatcher`, `http.globalAgent`). */
+      global: boolean
+      /** One id per pool object (per undici Client; per node:http Agent). */
+      id: number
+    }
+  | {
+      /** An HTTP/2 client session (`http2.connect()`); its streams belong to it. */
+      type: 'http2-session'
+      id: number
+      /** Streams still open on the session. */
+      streams: number
+    }
+  | {
+      /** A `@foo/client`, from its lifecycle registry. */
+      type: 'foo-client'
+      /** Its class name (e.g. `Api`). */
+      name: string
+      /** Stack lines (`    at ...`) of where it was created. */
+      createdAt: string
+      /** `false` once the client object was garbage-collected. */
+      reachable: boolean
+    }
+
+/** A handle that is still open, as data: only the report turns it into words. */
 export interface OpenHandle {
-  /** Increasing per tracker; compare with {@link Tracker.mark}. */
+  /** Increasing per process; compare with {@link Tracker.mark}. */
   id: number
   kind: HandleKind
   state: HandleState
-  /** Sockets and servers: `'127.0.0.1:50123'` (or the pipe path). */
-  local?: string
-  /** Sockets: `'example.com:443 (93.184.216.34)'`, or `'127.0.0.1:8080'`. */
-  remote?: string
-  /** Stamped at creation from the current scope. */
+  /** Sockets: which end. */
+  role?: SocketRole
+  /** Sockets and servers: the local address (a pipe's path). */
+  local?: Endpoint
+  /** Sockets: the other end. */
+  remote?: Endpoint
+  /** Where it was opened. */
   scope: Scope
-  /** The creation stack, raw (formatting trims it). */
-  stack: string
+  /** Pooled sockets: the scope that sent the last request on it (it may differ from `scope`). */
+  lastUsedBy?: Scope
   owner?: HandleOwner
-  /** Set when the socket is idle in a keep-alive pool. */
-  pool?: 'undici' | 'node:http'
-  /** One line, e.g. `'TCP socket 127.0.0.1:50123 -> 127.0.0.1:8080'`. */
-  description: string
+  /** The creation stack, parsed once (all frames, Node's and libraries' too). */
+  frames: StackFrame[]
+  /** The creation stack as V8 printed it (what `allow.createdBy` searches). */
+  stack: string
+  /** Child processes. */
+  pid?: number
+  /** Child processes: the command line. */
+  command?: string
+  /** Worker threads. */
+  threadId?: number
+  /** fs watchers: the watched path. */
+  path?: string
+  /** Timers and intervals: the delay in ms. */
+  delayMs?: number
+  /** Servers: `'http2'` for an HTTP/2 server (its sessions must be closed before it). */
+  protocol?: 'http2'
 }
 
 /** A rule that accepts matching open handles (they are never reported). All given fields must match. */
@@ -67,41 +132,27 @@ export interface AllowRule {
   createdBy?: string | RegExp
 }
 
-/** Filters for {@link Tracker.open} and {@link Tracker.settle}. */
+/** Filters for {@link Tracker.open}. */
 export interface OpenOptions {
   /** Only handles created after this {@link Tracker.mark}. */
   since?: number
-  /** Only handles whose scope has these fields. */
-  scope?: Partial<Scope>
-}
-
-/** Options for {@link Tracker.settle}. */
-export interface SettleOptions extends OpenOptions {
-  /** How long to wait for handles to close, in ms. Default 1000. */
-  deadlineMs?: number
-  /** Trigger a GC and let FinalizationRegistry callbacks run. Default `true`. */
-  gc?: boolean
-}
-
-/** What {@link Tracker.settle} found. */
-export interface SettleResult {
-  /** Handles still open after settling. */
-  leaks: OpenHandle[]
-  /** Handles that closed after a GC (owners collected and closed by their finalizers). */
-  collected: number
+  /** Only handles opened in this file. */
+  file?: string
 }
 
 /** The process-wide (per realm) handle tracker. */
 export interface Tracker {
-  /** Sets the scope stamped on handles created from now on; `undefined` is file level. */
-  setScope(scope: Scope | undefined): void
-  currentScope(): Scope | undefined
+  /**
+   * Runs `fn` in `scope`: every handle opened by its work, however deep in callbacks and
+   * promises, is stamped with `scope`. `{ off: true }` records nothing (an opted-out test).
+   */
+  run<T>(scope: Scope & { off?: boolean }, fn: () => T): T
+  /** The scope stamped on handles opened outside any {@link Tracker.run} (the file level). */
+  setBaseScope(scope: Scope | undefined): void
   /** A point in time: handles created later have a greater `id`. */
   mark(): number
-  /** The handles open right now, synchronously. */
+  /** The handles open right now, as data, synchronously (allow rules applied). */
   open(options?: OpenOptions): OpenHandle[]
-  /** Polls until the open set stops changing (or the deadline), with a GC; real timers. */
-  settle(options?: SettleOptions): Promise<SettleResult>
   /** Unsubscribes and unpatches everything; the next `startTracker()` starts afresh. */
   stop(): void
 }

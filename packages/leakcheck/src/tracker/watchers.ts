@@ -15,7 +15,9 @@ export function patchWatchers(sink: HandleSink): () => void {
   const originalWatchFile = target.watchFile
   const record = (watcher: unknown, path: unknown, caller: WatchFunction) => {
     if (typeof watcher !== 'object' || watcher === null) return
-    const entry = sink.records.add('fs-watcher', watcher, sink.stamp(), caller)
+    const scope = sink.scope()
+    if (scope.off === true) return
+    const entry = sink.records.add('fs-watcher', watcher, scope, caller)
     if (typeof path === 'string') entry.path = path
     else if (path instanceof URL) entry.path = path.pathname
     if (!('_handle' in watcher) && 'once' in watcher) {

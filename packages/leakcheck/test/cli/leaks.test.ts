@@ -20,26 +20,33 @@ describe('leakcheck -- node app.js', () => {
     const run = await runCli(['--', ...fixture('server-left-open.mjs')])
     expect(run.code).toBe(7)
     expect(run.stdout).toContain('listening')
-    expect(run.stderr).toMatch(
-      /1 handle\(s\) still open when .*server-left-open\.mjs exited \(code 0\)/,
-    )
+    expect(run.stderr).toMatch(/server-left-open\.mjs exited \(code 0\) with handles still open/)
+    expect(run.stderr).toContain('1 root cause (1 open handle)')
     expect(run.stderr).toMatch(/TCP server listening on 127\.0\.0\.1:\d+ \(active\)/)
     expect(run.stderr).toContain('at test/fixtures/cli/server-left-open.mjs:5:8')
     expect(run.stderr).toContain(`> 5 | ${sourceLine('server-left-open.mjs', 5)}`)
     expect(run.stderr).toContain(
-      'Fix: Close it with `await new Promise((resolve) => server.close(resolve))`',
+      'Fix: Close it before the program exits (as soon as it is done with it): `await new Promise((resolve) => server.close(resolve))`',
     )
   })
 
-  it('exits 7 for the socket global fetch leaves idle in its pool, naming the remote', async () => {
+  it("exits 0 for a socket idle in global fetch's pool: a process-wide pool, closed at exit", async () => {
     const run = await runCli(['--', ...fixture('fetch-keep-alive.mjs', server.origin)])
+    expect(run.stdout).toContain('{"ok":true}')
+    expect(run.stderr).toBe('')
+    expect(run.code).toBe(0)
+  })
+
+  it('exits 7 for the idle sockets of an undici Agent the program never closes', async () => {
+    const run = await runCli(['--', ...fixture('agent-left-open.mjs', server.origin)])
     expect(run.code).toBe(7)
     expect(run.stderr).toMatch(
       new RegExp(
         `TCP socket 127\\.0\\.0\\.1:\\d+ -> 127\\.0\\.0\\.1:${server.port} \\(idle in an undici keep-alive pool\\)`,
       ),
     )
-    expect(run.stderr).toContain('at test/fixtures/cli/fetch-keep-alive.mjs:3:19')
+    expect(run.stderr).toContain('at test/fixtures/cli/agent-left-open.mjs:6:19')
+    expect(run.stderr).toContain('`await agent.close()` when the program is done with it')
   })
 
   it('exits 7 for a child process left running, and says so', async () => {

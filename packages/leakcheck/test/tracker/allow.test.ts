@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { allows, validateAllowRules } from '../../src/tracker/allow.js'
 import { useTracker } from './helpers.js'
 
-const { tracker, since } = useTracker()
+const { tracker, open } = useTracker()
 let server: TestServer
 let leak: ReturnType<typeof tracker.open>[number]
 let socket: net.Socket
@@ -18,7 +18,7 @@ beforeAll(async () => {
   server = await startServer()
   socket = openTheSocket()
   await once(socket, 'connect')
-  const found = tracker.open({ since: since() }).find((h) => h.stack.includes('openTheSocket'))
+  const found = open().find((h) => h.stack.includes('openTheSocket'))
   if (found === undefined) throw new Error('socket not tracked')
   leak = found
 })

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { useTracker } from './helpers.js'
+import { describeHandle, useTracker } from './helpers.js'
 
-const { tracker, since, reset } = useTracker()
+const { reset, open, settle } = useTracker()
 beforeEach(() => reset())
 
 describe('child processes', () => {
@@ -11,13 +11,13 @@ describe('child processes', () => {
     const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], {
       stdio: 'ignore',
     })
-    const [leak] = tracker.open({ since: since() })
+    const [leak] = open()
     expect(leak?.kind).toBe('child-process')
-    expect(leak?.description).toContain(`pid ${child.pid}`)
+    expect(describeHandle(leak as never)).toContain(`pid ${child.pid}`)
     expect(leak?.stack).toContain('child-process.test.ts')
     child.kill()
     await once(child, 'exit')
-    expect(tracker.open({ since: since() })).toEqual([])
+    expect(open()).toEqual([])
   })
 
   it("reports an unref'd child as unref", async () => {
@@ -25,7 +25,7 @@ describe('child processes', () => {
       stdio: 'ignore',
     })
     child.unref()
-    expect(tracker.open({ since: since() }).map((h) => h.state)).toEqual(['unref'])
+    expect(open().map((h) => h.state)).toEqual(['unref'])
     child.kill()
     await once(child, 'exit')
   })
@@ -34,7 +34,7 @@ describe('child processes', () => {
     const child = spawn(process.execPath, ['-e', 'process.stdout.write("hi")'])
     child.stdout.resume()
     await once(child, 'exit')
-    const { leaks } = await tracker.settle({ since: since() })
+    const { handles: leaks } = await settle()
     expect(leaks).toEqual([])
   })
 })

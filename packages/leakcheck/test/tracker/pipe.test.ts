@@ -4,9 +4,9 @@ import net from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { useTracker } from './helpers.js'
+import { describeHandle, useTracker } from './helpers.js'
 
-const { tracker, since, reset } = useTracker()
+const { reset, open, settle } = useTracker()
 beforeEach(() => reset())
 
 const pipePath = () =>
@@ -22,15 +22,15 @@ describe('pipes', () => {
     await once(server, 'listening')
     const client = net.connect(where)
     await once(client, 'connect')
-    const open = tracker.open({ since: since() })
-    expect(open.map((h) => h.kind)).toEqual(['pipe', 'pipe', 'pipe'])
-    expect(open[0]?.description).toBe(`Pipe server listening on ${where}`)
+    const handles = open()
+    expect(handles.map((h) => h.kind)).toEqual(['pipe', 'pipe', 'pipe'])
+    expect(describeHandle(handles[0] as never)).toBe(`Pipe server listening on ${where}`)
     expect(
-      open.some((h) => h.description.startsWith('Pipe') && h.stack.includes('pipe.test.ts')),
+      handles.some((h) => describeHandle(h).startsWith('Pipe') && h.stack.includes('pipe.test.ts')),
     ).toBe(true)
     client.destroy()
     server.close()
-    const { leaks } = await tracker.settle({ since: since() })
+    const { handles: leaks } = await settle()
     expect(leaks).toEqual([])
   })
 })

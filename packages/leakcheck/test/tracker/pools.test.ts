@@ -1,9 +1,11 @@
+import nodeHttp from 'node:http'
 import { startServer, type TestServer } from '@foo/testkit'
-import { Agent, request } from 'undici'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { useTracker } from './helpers.js'
+import { Agent, getGlobalDispatcher, request, setGlobalDispatcher } from 'undici'
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest'
+import { judge } from '../../src/policy.js'
+import { at, useTracker } from './helpers.js'
 
-const { tracker, since, reset } = useTracker()
+const { tracker, reset, open, settle } = useTracker()
 let http: TestServer
 let https: TestServer
 
@@ -16,46 +18,88 @@ afterAll(async () => {
 })
 beforeEach(() => reset())
 
-const clientSockets = () =>
-  tracker.open({ since: since() }).filter((h) => !h.description.includes('accepted'))
+const clientSockets = () => open().filter((h) => h.role === 'client')
 
-describe('sockets idle in keep-alive pools', () => {
-  it('reports an npm undici Agent socket as idle-keep-alive (TLS, with the host name)', async () => {
+describe('sockets of connection pools: owner, state and last user', () => {
+  it('an npm undici Agent socket is idle-keep-alive, owned by a pool that is not global', async () => {
     const agent = new Agent({ connect: { ca: https.ca ?? '' } })
+    onTestFinished(() => (agent.closed ? undefined : agent.close()))
     const res = await request(`https://localhost:${https.port}/`, { dispatcher: agent })
     await res.body.text()
-    const { leaks } = await tracker.settle({ since: since(), deadlineMs: 300, gc: false })
-    const [leak] = leaks.filter((h) => !h.description.includes('accepted'))
+    await new Promise((resolve) => setImmediate(resolve))
+    const [leak, ...rest] = clientSockets()
+    expect(rest).toEqual([])
     expect(leak?.kind).toBe('tls-socket')
     expect(leak?.state).toBe('idle-keep-alive')
-    expect(leak?.pool).toBe('undici')
-    expect(leak?.remote).toMatch(
-      new RegExp(`^localhost:${https.port} \\((127\\.0\\.0\\.1|::1)\\)$`),
-    )
+    expect(leak?.owner).toMatchObject({ type: 'pool', pool: 'undici', global: false })
+    expect(leak?.remote).toMatchObject({ host: 'localhost', port: https.port })
+    // Idle in a pool: not a leak of the one who opened it; closing the Agent closes it.
+    expect((await settle()).handles.filter((h) => h.role === 'client')).toEqual([])
     await agent.close()
-    expect((await tracker.settle({ since: since() })).leaks).toEqual([])
+    expect(clientSockets()).toEqual([])
   })
 
-  it("reports the socket global fetch keeps in its pool (Node's bundled undici)", async () => {
+  it("global fetch's pool (Node's bundled undici) is global: never a test's or a file's leak", async () => {
     const res = await fetch(http.origin)
     await res.text()
-    await new Promise((resolve) => setTimeout(resolve, 20))
+    await new Promise((resolve) => setImmediate(resolve))
     const [leak] = clientSockets()
-    expect(leak?.kind).toBe('tcp-socket')
     expect(leak?.state).toBe('idle-keep-alive')
-    expect(leak?.pool).toBe('undici')
-    expect(leak?.remote).toBe(`127.0.0.1:${http.port}`)
+    expect(leak?.owner).toMatchObject({ type: 'pool', pool: 'undici', global: true })
+    expect(at(leak?.remote)).toBe(`127.0.0.1:${http.port}`)
+    expect(judge([leak as never], { at: 'file' }).leaks).toEqual([])
     // The server closing its side ends it.
     for (const socket of http.connections) socket.destroy()
-    expect((await tracker.settle({ since: since() })).leaks).toEqual([])
+    expect((await settle()).handles).toEqual([])
   })
 
-  it('reports a socket with an unread response body as active', async () => {
+  it('an Agent given to setGlobalDispatcher is the global pool while it is installed', async () => {
+    const previous = getGlobalDispatcher()
     const agent = new Agent()
-    const res = await request(http.origin, { dispatcher: agent })
-    const [leak] = clientSockets()
+    setGlobalDispatcher(agent)
+    onTestFinished(async () => {
+      setGlobalDispatcher(previous)
+      await agent.close()
+    })
+    const res = await request(http.origin)
+    await res.body.text()
+    expect(clientSockets()[0]?.owner).toMatchObject({ type: 'pool', global: true })
+  })
+
+  it('a socket with an unread response body is active, blamed on the scope that sent the request', async () => {
+    const agent = new Agent()
+    onTestFinished(() => agent.close())
+    const first = await tracker.run({ test: 'opens' }, () =>
+      request(http.origin, { dispatcher: agent }),
+    )
+    await first.body.text()
+    await new Promise((resolve) => setImmediate(resolve))
+    const res = await tracker.run({ test: 'leaves it busy' }, () =>
+      request(http.origin, { dispatcher: agent }),
+    )
+    const [leak, ...rest] = clientSockets()
+    expect(rest).toEqual([])
     expect(leak?.state).toBe('active')
+    expect(leak?.scope.test).toBe('opens')
+    expect(leak?.lastUsedBy?.test).toBe('leaves it busy')
     await res.body.dump()
-    await agent.close()
+  })
+
+  it('node:http: an Agent of ours and http.globalAgent, told apart', async () => {
+    const agent = new nodeHttp.Agent({ keepAlive: true })
+    onTestFinished(() => agent.destroy())
+    const get = (options: nodeHttp.RequestOptions) =>
+      new Promise<void>((resolve) =>
+        nodeHttp.get({ host: '127.0.0.1', port: http.port, ...options }, (res) =>
+          res.resume().on('end', resolve),
+        ),
+      )
+    await get({ agent })
+    await get({})
+    await new Promise((resolve) => setImmediate(resolve))
+    const owners = clientSockets().map((h) => h.owner)
+    expect(owners).toContainEqual(expect.objectContaining({ pool: 'node:http', global: false }))
+    expect(owners).toContainEqual(expect.objectContaining({ pool: 'node:http', global: true }))
+    for (const socket of http.connections) socket.destroy()
   })
 })

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest'
+import { parseStack } from '../../src/frames.js'
 import { createdByRunner } from '../../src/tracker/runner.js'
 
 const frames = (...files: string[]) =>
-  ['Error', ...files.map((f) => `    at fn (${f}:1:1)`)].join('\n')
+  parseStack(['Error', ...files.map((f) => `    at fn (${f}:1:1)`)].join('\n'))
 
 describe("the runner's own handles", () => {
   it('are those whose first frame outside Node and leakcheck is Vitest, tinypool or Vite', () => {
@@ -20,6 +21,6 @@ describe("the runner's own handles", () => {
     expect(createdByRunner(frames('/repo/node_modules/undici/lib/core/connect.js', vitest))).toBe(
       false,
     )
-    expect(createdByRunner('Error')).toBe(false)
+    expect(createdByRunner(parseStack('Error'))).toBe(false)
   })
 })

@@ -2,9 +2,9 @@ import { once } from 'node:events'
 import tls from 'node:tls'
 import { startServer, type TestServer } from '@foo/testkit'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { useTracker } from './helpers.js'
+import { describeHandle, useTracker } from './helpers.js'
 
-const { tracker, since, reset } = useTracker()
+const { reset, open, settle } = useTracker()
 let server: TestServer
 
 beforeAll(async () => {
@@ -22,12 +22,14 @@ describe('TLS sockets', () => {
       servername: 'localhost',
     })
     await once(socket, 'secureConnect')
-    const [leak] = tracker.open({ since: since() }).filter((h) => h.kind === 'tls-socket')
-    expect(leak?.remote).toBe(`127.0.0.1:${server.port}`)
-    expect(leak?.description).toMatch(/^TLS socket 127\.0\.0\.1:\d+ -> 127\.0\.0\.1:\d+$/)
+    const [leak] = open().filter((h) => h.kind === 'tls-socket')
+    expect(leak?.remote).toMatchObject({ address: '127.0.0.1', port: server.port })
+    expect(describeHandle(leak as never)).toMatch(
+      /^TLS socket 127\.0\.0\.1:\d+ -> 127\.0\.0\.1:\d+$/,
+    )
     expect(leak?.stack).toContain('tls.test.ts')
     socket.destroy()
-    const { leaks } = await tracker.settle({ since: since() })
+    const { handles: leaks } = await settle()
     expect(leaks).toEqual([])
   })
 })

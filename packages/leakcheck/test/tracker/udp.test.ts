@@ -1,9 +1,9 @@
 import dgram from 'node:dgram'
 import { once } from 'node:events'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { useTracker } from './helpers.js'
+import { describeHandle, useTracker } from './helpers.js'
 
-const { tracker, since, reset } = useTracker()
+const { reset, open } = useTracker()
 beforeEach(() => reset())
 
 describe('UDP sockets', () => {
@@ -11,13 +11,15 @@ describe('UDP sockets', () => {
     const socket = dgram.createSocket('udp4')
     socket.bind(0, '127.0.0.1')
     await once(socket, 'listening')
-    const [leak] = tracker.open({ since: since() })
+    const [leak] = open()
     expect(leak?.kind).toBe('udp-socket')
-    expect(leak?.description).toBe(`UDP socket bound to 127.0.0.1:${socket.address().port}`)
+    expect(describeHandle(leak as never)).toBe(
+      `UDP socket bound to 127.0.0.1:${socket.address().port}`,
+    )
     expect(leak?.state).toBe('active')
     socket.unref()
-    expect(tracker.open({ since: since() })[0]?.state).toBe('unref')
+    expect(open()[0]?.state).toBe('unref')
     socket.close()
-    expect(tracker.open({ since: since() })).toEqual([])
+    expect(open()).toEqual([])
   })
 })

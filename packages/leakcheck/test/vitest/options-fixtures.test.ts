@@ -30,14 +30,14 @@ describe("mode: 'warn', allow and the per-test opt-out", () => {
 
   it('reports nothing allowed by kind or by creator, nor from opted-out tests and suites', () => {
     const output = warn.stdout + warn.stderr
-    expect(output.match(/open handles? left behind/g)).toHaveLength(1)
+    expect(output.match(/root causes? \(\d+ open handles?\)/g)).toHaveLength(1)
     expect(output).not.toContain('UDP socket')
     for (const title of ['allowed by creator', 'opted out', 'inherits the opt-out']) {
       expect(output).not.toContain(`> ${title}`)
     }
     expect(output).not.toContain('Interval of 1000 ms')
     expect(warn.stdout).toMatch(
-      /^leakcheck: 3 tests checked in 1 file, 1 leak, 0 handles closed by GC$/m,
+      /^leakcheck: 3 tests checked in 1 file, 1 leak, 0 warnings, 0 handles closed by GC$/m,
     )
   })
 })
@@ -49,7 +49,7 @@ describe("scope: 'file'", () => {
       expect(test.status, test.title).toBe('passed')
     }
     const message = fileMessage(fileScope, 'scope-file.spec.ts')
-    expect(message).toContain('1 open handle left behind')
+    expect(message).toContain('1 root cause (1 open handle)')
     expect(message).toContain('Interval of 1000 ms')
     expect(message).toContain('test: scope-file.spec.ts > leaks an interval nobody clears')
     expect(message).not.toContain('TCP server')

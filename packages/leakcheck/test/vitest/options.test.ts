@@ -14,7 +14,13 @@ function rejection(input: unknown): { code: string; message: string } {
 
 describe('resolveOptions', () => {
   it('fills in the strict defaults', () => {
-    expect(resolveOptions()).toEqual({ mode: 'fail', scope: 'test', settleMs: 1000, allow: [] })
+    expect(resolveOptions()).toEqual({
+      mode: 'fail',
+      scope: 'test',
+      settleMs: 1000,
+      shortTimerMs: 5000,
+      allow: [],
+    })
     expect(resolveOptions({})).toEqual(DEFAULT_OPTIONS)
   })
 
@@ -23,12 +29,14 @@ describe('resolveOptions', () => {
       mode: 'warn',
       scope: 'file',
       settleMs: 0,
+      shortTimerMs: 0,
       allow: [{ kind: 'tcp-server' }, { host: /\.internal$/i, port: 6379 }, { createdBy: 'redis' }],
     })
     expect(resolved).toEqual({
       mode: 'warn',
       scope: 'file',
       settleMs: 0,
+      shortTimerMs: 0,
       allow: [
         { kind: ['tcp-server'] },
         { host: { source: '\\.internal$', flags: 'i' }, port: 6379 },
@@ -51,6 +59,8 @@ describe('resolveOptions', () => {
     ['a negative settleMs', { settleMs: -1 }, /`settleMs` must be a number of milliseconds from 0/],
     ['a NaN settleMs', { settleMs: Number.NaN }, /`settleMs`/],
     ['a huge settleMs', { settleMs: 3_600_000 }, /from 0 to 60000/],
+    ['a fractional shortTimerMs', { shortTimerMs: 1.5 }, /`shortTimerMs` must be a whole number/],
+    ['a string shortTimerMs', { shortTimerMs: '5s' }, /`shortTimerMs`/],
   ])('rejects %s with LEAKCHECK_INVALID_OPTION and a fix', (_name, input, message) => {
     const error = rejection(input)
     expect(error.code).toBe('LEAKCHECK_INVALID_OPTION')

@@ -17,7 +17,13 @@ describe('leakcheck() plugin', () => {
     const config = applyConfig(leakcheck({ mode: 'warn' }), {})
     expect(config.test?.setupFiles).toEqual([SETUP])
     expect(config.test?.provide).toEqual({
-      '@foo/leakcheck': { mode: 'warn', scope: 'test', settleMs: 1000, allow: [] },
+      '@foo/leakcheck': {
+        mode: 'warn',
+        scope: 'test',
+        settleMs: 1000,
+        shortTimerMs: 5000,
+        allow: [],
+      },
     })
   })
 

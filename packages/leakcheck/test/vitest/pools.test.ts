@@ -27,6 +27,6 @@ it.each([
 it('exits non-zero, each leak reported once, one summary for all projects', () => {
   expect(run.code).toBe(1)
   expect(run.stdout.match(/^leakcheck: .*$/gm)).toEqual([
-    'leakcheck: 8 tests checked in 4 files, 4 leaks, 0 handles closed by GC',
+    'leakcheck: 8 tests checked in 4 files, 4 leaks, 0 warnings, 0 handles closed by GC',
   ])
 })

@@ -37,16 +37,16 @@ function runEnd(vitest: FakeVitest, modules: ReturnType<typeof module>[]): void 
 describe('run summary', () => {
   it('adds up the counts the workers attached to each test file', () => {
     const total = sumStats([
-      module({ tests: 3, leaks: 1, collected: 0 }),
+      module({ tests: 3, leaks: 1, warnings: 2, collected: 0 }),
       module(),
-      module({ tests: 2, leaks: 0, collected: 2 }),
+      module({ tests: 2, leaks: 0, warnings: 1, collected: 2 }),
     ])
-    expect(total).toEqual({ files: 2, tests: 5, leaks: 1, collected: 2 })
+    expect(total).toEqual({ files: 2, tests: 5, leaks: 1, warnings: 3, collected: 2 })
     expect(formatSummary(total)).toBe(
-      'leakcheck: 5 tests checked in 2 files, 1 leak, 2 handles closed by GC',
+      'leakcheck: 5 tests checked in 2 files, 1 leak, 3 warnings, 2 handles closed by GC',
     )
-    expect(formatSummary({ files: 1, tests: 1, leaks: 0, collected: 1 })).toBe(
-      'leakcheck: 1 test checked in 1 file, 0 leaks, 1 handle closed by GC',
+    expect(formatSummary({ files: 1, tests: 1, leaks: 0, warnings: 1, collected: 1 })).toBe(
+      'leakcheck: 1 test checked in 1 file, 0 leaks, 1 warning, 1 handle closed by GC',
     )
   })
 
@@ -57,9 +57,9 @@ describe('run summary', () => {
     summary.attach(vitest as unknown as Vitest)
     createSummaryReporter().attach(vitest as unknown as Vitest)
     expect(vitest.config.reporters).toHaveLength(2)
-    runEnd(vitest, [module({ tests: 1, leaks: 0, collected: 0 })])
+    runEnd(vitest, [module({ tests: 1, leaks: 0, warnings: 0, collected: 0 })])
     expect(vitest.out).toEqual([
-      'leakcheck: 1 test checked in 1 file, 0 leaks, 0 handles closed by GC',
+      'leakcheck: 1 test checked in 1 file, 0 leaks, 0 warnings, 0 handles closed by GC',
     ])
     expect(vitest.err).toEqual([])
   })
@@ -91,7 +91,7 @@ describe('run summary', () => {
       outputFile,
     )
     createSummaryReporter().attach(vitest as unknown as Vitest)
-    runEnd(vitest, [module({ tests: 1, leaks: 1, collected: 0 })])
+    runEnd(vitest, [module({ tests: 1, leaks: 1, warnings: 0, collected: 0 })])
     expect(vitest[stream]).toHaveLength(1)
     expect(vitest[stream === 'out' ? 'err' : 'out']).toEqual([])
   })

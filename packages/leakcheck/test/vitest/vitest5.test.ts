@@ -105,12 +105,12 @@ describe.skipIf(!supported)('Vitest 5 (Node >= 22.12; skipped on older Node)', (
   it('blames the module top level on the file, once, and prints one summary', () => {
     expect(run.code).toBe(1)
     const fileError = run.files.get('threads.spec.ts')?.message ?? ''
-    expect(fileError).toContain('1 open handle left behind')
+    expect(fileError).toContain('1 root cause (1 open handle)')
     expect(fileError).toContain(lineOf('vitest5/threads.spec.ts', 'openAtTopLevel()'))
     // Setup merged from root and project must not run twice: one report per leak.
-    expect((run.stdout + run.stderr).match(/left behind/g)).toHaveLength(3)
+    expect((run.stdout + run.stderr).match(/root causes? \(/g)).toHaveLength(3)
     expect(run.stdout.match(/^leakcheck: .*$/gm)).toEqual([
-      'leakcheck: 4 tests checked in 2 files, 3 leaks, 0 handles closed by GC',
+      'leakcheck: 4 tests checked in 2 files, 3 leaks, 0 warnings, 0 handles closed by GC',
     ])
   })
 })
