@@ -42,6 +42,21 @@ function fooClientOf(
   }
 }
 
+/**
+ * This realm's global object and the main realm's. In Vitest's vm pools a test runs in a
+ * vm context, while Node's built-in `fetch` keeps its pool on the main realm's global.
+ */
+function realms(): object[] {
+  const own = globalThis
+  try {
+    // `process` comes from the main realm: its Function constructor evaluates there.
+    const main = (process.constructor.constructor as FunctionConstructor)('return this')() as object
+    return main === own ? [own] : [own, main]
+  } catch {
+    return [own]
+  }
+}
+
 /** undici dispatchers reachable from `root` (Agent -> Pool -> Client), and the Clients among them. */
 function collectUndiciClients(root: unknown, into: WeakSet<object>, depth = 0): void {
   if (typeof root !== 'object' || root === null || depth > 4) return
@@ -49,8 +64,12 @@ function collectUndiciClients(root: unknown, into: WeakSet<object>, depth = 0): 
     into.add(root)
   }
   const clients = symbolValue(root, 'clients')
-  const children: unknown[] =
-    clients instanceof Map ? [...clients.values()] : Array.isArray(clients) ? clients : []
+  // Not `instanceof Map`: the pool may live in another realm (Node's fetch, seen from a vm pool).
+  const children: unknown[] = Array.isArray(clients)
+    ? [...clients]
+    : Object.prototype.toString.call(clients) === '[object Map]'
+      ? [...(clients as Map<unknown, unknown>).values()]
+      : []
   // Wrappers (ProxyAgent, RetryAgent, EnvHttpProxyAgent) keep their Agent under a symbol.
   for (const name of ['agent', 'proxy agent', 'no proxy agent', 'http proxy agent', 'dispatcher']) {
     const inner = symbolValue(root, name)
@@ -104,8 +123,10 @@ export class Owners {
   #isGlobalUndici(client: object): boolean {
     if (this.#globalClients === undefined) {
       this.#globalClients = new WeakSet()
-      for (const key of GLOBAL_DISPATCHERS) {
-        collectUndiciClients((globalThis as Record<symbol, unknown>)[key], this.#globalClients)
+      for (const realm of realms()) {
+        for (const key of GLOBAL_DISPATCHERS) {
+          collectUndiciClients((realm as Record<symbol, unknown>)[key], this.#globalClients)
+        }
       }
     }
     return this.#globalClients.has(client)

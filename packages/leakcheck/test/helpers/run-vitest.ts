@@ -45,6 +45,8 @@ export interface RunVitestOptions {
   /** Project root (default: the fixture directory). */
   root?: string
   args?: string[]
+  /** Extra environment variables for the run. */
+  env?: Record<string, string>
   timeoutMs?: number
 }
 
@@ -78,6 +80,7 @@ export async function runVitest(
   for (const [key, value] of Object.entries(process.env)) {
     if (!key.startsWith('VITEST') && key !== 'NODE_OPTIONS' && key !== 'TEST') env[key] = value
   }
+  Object.assign(env, options.env)
   env.NO_COLOR = '1'
   env.FORCE_COLOR = '0'
   env.CI = '1'

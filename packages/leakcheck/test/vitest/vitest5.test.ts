@@ -31,7 +31,7 @@ function npmEnv(): NodeJS.ProcessEnv {
 
 function installVitest5(): string {
   const bin = path.join(cache, 'node_modules', 'vitest', 'vitest.mjs')
-  if (!existsSync(bin)) {
+  if (!existsSync(bin) || !existsSync(path.join(cache, 'node_modules', 'undici'))) {
     mkdirSync(cache, { recursive: true })
     // Windows runs npm.cmd through a shell, which splits unquoted paths at spaces.
     const windows = process.platform === 'win32'
@@ -45,6 +45,8 @@ function installVitest5(): string {
         '--no-audit',
         '--no-fund',
         `vitest@${VITEST5_RANGE}`,
+        // The ownership fixture's own dependency (undici 7 runs on Node 20 to 26).
+        'undici@7',
       ],
       { stdio: 'inherit', shell: windows, env: npmEnv() },
     )
@@ -52,15 +54,26 @@ function installVitest5(): string {
   return bin
 }
 
-function copyBuiltPackage(): void {
-  const target = path.join(cache, 'node_modules', '@foo', 'leakcheck')
+/** Copies a built workspace package (dist and package.json) beside Vitest 5, as npm lays it out. */
+function copyBuiltPackage(name: 'leakcheck' | 'client'): void {
+  const source = path.join(PACKAGE_DIR, '..', name)
+  const target = path.join(cache, 'node_modules', '@foo', name)
   rmSync(target, { recursive: true, force: true })
   mkdirSync(target, { recursive: true })
-  cpSync(path.join(PACKAGE_DIR, 'dist'), path.join(target, 'dist'), { recursive: true })
-  cpSync(path.join(PACKAGE_DIR, 'package.json'), path.join(target, 'package.json'))
+  cpSync(path.join(source, 'dist'), path.join(target, 'dist'), { recursive: true })
+  cpSync(path.join(source, 'package.json'), path.join(target, 'package.json'))
+}
+
+/** Copies a fixture project into the cache, where its imports resolve to Vitest 5's copies. */
+function copyFixture(name: string): string {
+  const root = path.join(cache, `project-${name}`)
+  rmSync(root, { recursive: true, force: true })
+  cpSync(path.join(FIXTURES_DIR, name), root, { recursive: true })
+  return root
 }
 
 let run: VitestRun
+let ownership: VitestRun
 let version: string
 beforeAll(async () => {
   if (!supported) return
@@ -70,11 +83,14 @@ beforeAll(async () => {
       readFileSync(path.join(cache, 'node_modules', 'vitest', 'package.json'), 'utf8'),
     ) as { version: string }
   ).version
-  copyBuiltPackage()
-  const root = path.join(cache, 'project')
-  rmSync(root, { recursive: true, force: true })
-  cpSync(path.join(FIXTURES_DIR, 'vitest5'), root, { recursive: true })
-  run = await runVitest('vitest5', { root, vitestBin })
+  copyBuiltPackage('leakcheck')
+  copyBuiltPackage('client')
+  run = await runVitest('vitest5', { root: copyFixture('vitest5'), vitestBin })
+  ownership = await runVitest('ownership', {
+    root: copyFixture('ownership'),
+    vitestBin,
+    args: ['--pool=vmThreads'],
+  })
 }, 300_000)
 
 describe.skipIf(!supported)('Vitest 5 (Node >= 22.12; skipped on older Node)', () => {
@@ -112,5 +128,26 @@ describe.skipIf(!supported)('Vitest 5 (Node >= 22.12; skipped on older Node)', (
     expect(run.stdout.match(/^leakcheck: .*$/gm)).toEqual([
       'leakcheck: 4 tests checked in 2 files, 3 leaks, 0 warnings, 0 handles closed by GC',
     ])
+  })
+
+  it('blames by owner and cause as on Vitest 4.1 (the ownership fixture, vmThreads pool)', () => {
+    for (const file of ['agents.spec.ts', 'sdk.spec.ts']) {
+      for (const test of ownership.files.get(file)?.assertionResults ?? []) {
+        expect(test.failureMessages.join('\n'), `${file} > ${test.title}`).toBe('')
+      }
+      expect(ownership.files.get(file)?.message, file).toBe('')
+    }
+    expect(testResult(ownership, 'gc.spec.ts', 'request state is collected').status).toBe('passed')
+    expect(
+      testResult(
+        ownership,
+        'causes.spec.ts',
+        'reuses that connection and leaves the response unread',
+      ).failureMessages.join('\n'),
+    ).toContain('connection opened by: causes.spec.ts > opens a keep-alive connection')
+    expect(ownership.files.get('one-report.spec.ts')?.message).toMatch(/HTTP\/2 session/)
+    expect(ownership.stdout).toMatch(
+      /^leakcheck: 25 tests checked in 8 files, 9 leaks, 1 warning, 0 handles closed by GC$/m,
+    )
   })
 })
