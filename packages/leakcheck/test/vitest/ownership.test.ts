@@ -15,7 +15,7 @@ beforeAll(async () => {
     const done = await Promise.all(
       pair.map((pool) => runVitest('ownership', { args: [`--pool=${pool}`] })),
     )
-    pair.forEach((pool, i) => runs.set(pool, done[i] as VitestRun))
+    for (const [i, pool] of pair.entries()) runs.set(pool, done[i] as VitestRun)
   }
   fileScope = await runVitest('ownership', { env: { LEAKCHECK_SCOPE: 'file' } })
 }, 600_000)
