@@ -10,6 +10,11 @@ export interface FormatOptions {
   root?: string
   /** ANSI colours (default `false`). */
   color?: boolean
+  /**
+   * Where the leaks were found: `'test'` (default) in a test run, `'program'` at the exit of a
+   * program (the `leakcheck` CLI and the register preload), to word the Fix lines for it.
+   */
+  context?: 'test' | 'program'
 }
 
 /** One frame of a V8 stack: `at fn (file:line:col)` or `at file:line:col`. */
