@@ -1,3 +1,7 @@
+// Loads Vitest's own types before the augmentation below: TaskMeta is a re-export in 'vitest',
+// and TypeScript merges an augmentation of it only when 'vitest' was read first (otherwise a
+// config file that imports this package ahead of the tests got TS2769 for `meta.leakcheck`).
+/// <reference types="vitest" preserve="true" />
 import { didYouMean } from './did-you-mean.js'
 import { describeValue, LeakcheckError } from './errors.js'
 import type { FileStats } from './summary.js'
