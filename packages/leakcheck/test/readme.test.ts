@@ -79,7 +79,7 @@ describe('leakcheck README examples', () => {
       'closes.test.mjs',
       codeBlock(readme('leakcheck'), "from 'node:test'"),
     )
-    const run = spawnSync(process.execPath, ['--test', file], {
+    const run = spawnSync(process.execPath, ['--test', '--test-reporter=tap', file], {
       cwd: consumer.dir,
       encoding: 'utf8',
     })
