@@ -65,7 +65,13 @@ function decide(outcome: RunOutcome): { kind: VerdictKind; exitCode: number; mes
   const shown = outcome.command.join(' ')
   const result = outcome.result
   const leaks = result?.leaks.length ?? 0
-  const left = leaks === 0 ? 'nothing left open' : `${plural(leaks, 'handle')} left open`
+  // A program killed by a signal (or by SIGKILL) never ran its 'exit' listener: nothing was checked.
+  const left =
+    result !== undefined && result.state !== 'exited'
+      ? 'its handles were not checked: it ended without running its exit listeners'
+      : leaks === 0
+        ? 'nothing left open'
+        : `${plural(leaks, 'handle')} left open`
   if (outcome.startError !== undefined) {
     return {
       kind: 'not-started',
