@@ -1,3 +1,8 @@
+// Loads Vitest's own types before the augmentation below: TaskMeta is a re-export in 'vitest',
+// and TypeScript merges an augmentation of it only when 'vitest' was read first (otherwise a
+// config file that imports this package ahead of the tests got TS2769 for `meta.leakcheck`).
+/// <reference types="vitest" preserve="true" />
+import { didYouMean } from './did-you-mean.js'
 import { describeValue, LeakcheckError } from './errors.js'
 import type { FileStats } from './summary.js'
 import { validateAllowRules } from './tracker/allow.js'
@@ -78,12 +83,6 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
-function closest(key: string, known: readonly string[]): string {
-  const lower = key.toLowerCase()
-  const hit = known.find((k) => k.toLowerCase() === lower || k.toLowerCase().startsWith(lower))
-  return hit ? ` Did you mean \`${hit}\`?` : ''
-}
-
 function rejectUnknownKeys(
   value: Record<string, unknown>,
   known: readonly string[],
@@ -92,7 +91,7 @@ function rejectUnknownKeys(
   for (const key of Object.keys(value)) {
     if (!known.includes(key)) {
       throw invalid(
-        `leakcheck(): unknown option \`${where}${key}\`.${closest(key, known)} ` +
+        `leakcheck(): unknown option \`${where}${key}\`.${didYouMean(key, known)} ` +
           `Known options: ${known.map((k) => `\`${k}\``).join(', ')}.`,
       )
     }

@@ -2,11 +2,5 @@
 export const LEAKS_EXIT_CODE = 7
 /** Exit code when the program still ran at `--timeout`. */
 export const TIMEOUT_EXIT_CODE = 124
-/** Exit code for bad command-line usage. */
+/** Exit code for bad command-line usage, and for a command that ran no Node program. */
 export const USAGE_EXIT_CODE = 2
-
-/** What the register preload hands the CLI (as JSON in the file named by `LEAKCHECK_RESULT`). */
-export interface RegisterResult {
-  leaks: number
-  timedOut: boolean
-}

@@ -1,66 +1,72 @@
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { constants, tmpdir } from 'node:os'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { CliArguments } from './arguments.js'
-import { LEAKS_EXIT_CODE, type RegisterResult, TIMEOUT_EXIT_CODE } from './exit-codes.js'
+import { withPreload } from './node-options.js'
+import { stopProcessTree, treeStopPlan } from './process-tree.js'
+import { CLAIM_ENV, DEADLINE_ENV, type ProgramResult, RESULT_ENV, readResult } from './protocol.js'
+import type { RunOutcome } from './verdict.js'
 
-/** How long after `--timeout` the CLI waits for the program to report before killing it. */
-const KILL_GRACE_MS = 5000
-
-function readResult(file: string): RegisterResult | undefined {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as RegisterResult
-  } catch {
-    return undefined
-  }
-}
+/** How long after `--timeout` the CLI waits for the program's diagnosis before stopping it anyway. */
+const REPORT_GRACE_MS = 5000
+const POLL_MS = 25
 
 /**
- * Runs the program under the register preload and resolves with the exit code to use.
+ * Runs the command with the register preload in `NODE_OPTIONS` and resolves with what happened;
+ * the caller turns that into a verdict. With `--timeout`, stops the whole process tree at the
+ * deadline, once the program has written what keeps it alive (or after 5 s if it cannot).
  *
  * @example
  * ```ts
- * process.exitCode = await run({ help: false, command: ['node', 'app.js'] })
+ * const outcome = await run({ help: false, json: false, command: ['npm', 'start'] })
  * ```
  */
-export async function run(args: CliArguments): Promise<number> {
-  const register = pathToFileURL(registerPath()).href
-  const [node, ...rest] = args.command as [string, ...string[]]
+export async function run(args: CliArguments): Promise<RunOutcome> {
+  const [executable, ...rest] = args.command as [string, ...string[]]
   const dir = mkdtempSync(path.join(tmpdir(), 'leakcheck-'))
   const resultFile = path.join(dir, 'result.json')
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    LEAKCHECK_RESULT: resultFile,
-    LEAKCHECK_CLI_PID: String(process.pid),
+    NODE_OPTIONS: withPreload(process.env.NODE_OPTIONS, pathToFileURL(registerPath()).href),
+    [RESULT_ENV]: resultFile,
   }
-  if (args.timeoutMs !== undefined) env.LEAKCHECK_TIMEOUT = String(args.timeoutMs)
-  else delete env.LEAKCHECK_TIMEOUT
-  // The user's NODE_OPTIONS pass through untouched; the preload goes on the command line.
-  const child = spawn(node, ['--import', register, ...rest], { stdio: 'inherit', env })
-  // A Ctrl+C in a terminal already reaches the child (same process group): forwarding SIGINT
-  // too would deliver it twice, and a program using gracefulShutdown reads the second as "stop
-  // now". So from a terminal SIGINT is only kept from killing the CLI before the child reports.
-  const interactive = process.stdin.isTTY === true
-  const forward = (signal: NodeJS.Signals) =>
-    signal === 'SIGINT' && interactive ? () => {} : () => child.kill(signal)
-  const forwarders = (['SIGINT', 'SIGTERM'] as const).map((signal) => {
-    const listener = forward(signal)
-    process.on(signal, listener)
-    return [signal, listener] as const
-  })
-  let killed = false
-  const killer =
-    args.timeoutMs === undefined
+  delete env[CLAIM_ENV]
+  delete env[DEADLINE_ENV]
+  const timeoutMs = args.timeoutMs
+  if (timeoutMs !== undefined) env[DEADLINE_ENV] = String(Date.now() + timeoutMs)
+  // With a deadline the command gets its own process group (POSIX), so the whole tree can be
+  // stopped even after some of it was orphaned; without one it stays in the terminal's group.
+  const ownGroup = timeoutMs !== undefined && treeStopPlan(process.platform, 0).kind === 'group'
+  const outcome: RunOutcome = {
+    command: args.command,
+    exitCode: null,
+    signal: null,
+    timedOut: false,
+    timeoutMs,
+  }
+  const child = spawn(executable, rest, { stdio: 'inherit', env, detached: ownGroup })
+  const forwarders = forwardSignals(child.pid, ownGroup, (signal) => child.kill(signal))
+  let exited = false
+  let stopping: Promise<void> | undefined
+  const deadlineTimer =
+    timeoutMs === undefined
       ? undefined
       : setTimeout(() => {
-          killed = true
-          process.stderr.write(
-            `leakcheck: ${rest[0]} did not stop ${KILL_GRACE_MS} ms after --timeout ${args.timeoutMs}; killing it.\n`,
-          )
-          child.kill('SIGKILL')
-        }, args.timeoutMs + KILL_GRACE_MS)
+          outcome.timedOut = true
+          stopping = stopAtDeadline()
+        }, timeoutMs)
+  const stopAtDeadline = async () => {
+    // The program prints nothing itself: it writes its diagnosis, then waits to be stopped.
+    const deadline = performance.now() + REPORT_GRACE_MS
+    while (!exited && readResult(resultFile)?.state !== 'timed-out') {
+      if (performance.now() > deadline) break
+      await sleep(POLL_MS)
+    }
+    if (child.pid !== undefined) await stopProcessTree(child.pid)
+  }
   try {
     const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>(
       (resolve, reject) => {
@@ -68,22 +74,51 @@ export async function run(args: CliArguments): Promise<number> {
         child.once('exit', (exitCode, exitSignal) => resolve([exitCode, exitSignal]))
       },
     )
-    const result = readResult(resultFile)
-    if (killed || result?.timedOut === true) return TIMEOUT_EXIT_CODE
-    if (signal !== null) return 128 + signalNumber(signal)
-    // A program that failed keeps its own code (the report is printed either way).
-    if (result !== undefined && result.leaks > 0 && code === 0) return LEAKS_EXIT_CODE
-    return code ?? 1
+    exited = true
+    outcome.exitCode = code
+    outcome.signal = signal
+  } catch (error) {
+    outcome.startError = (error as Error).message
   } finally {
-    if (killer !== undefined) clearTimeout(killer)
+    if (deadlineTimer !== undefined) clearTimeout(deadlineTimer)
+    if (stopping !== undefined) await stopping
     for (const [signal, listener] of forwarders) process.off(signal, listener)
-    rmSync(dir, { recursive: true, force: true })
   }
+  const result: ProgramResult | undefined = readResult(resultFile)
+  rmSync(dir, { recursive: true, force: true })
+  if (result !== undefined) outcome.result = result
+  return outcome
 }
 
-/** The signal's number on this platform (a shell's `128 + n`), 1 if unknown. */
-function signalNumber(signal: NodeJS.Signals): number {
-  return constants.signals[signal] ?? 1
+/**
+ * SIGINT/SIGTERM sent to the CLI reach the command. In the terminal's process group a Ctrl+C
+ * already reaches the child: forwarding SIGINT too would deliver it twice, and a program using
+ * gracefulShutdown reads the second as "stop now". In its own group (with `--timeout`) nothing
+ * reaches it but what the CLI sends: SIGINT goes to the whole group, as a terminal sends it.
+ */
+function forwardSignals(
+  pid: number | undefined,
+  ownGroup: boolean,
+  kill: (signal: NodeJS.Signals) => void,
+): Array<readonly [NodeJS.Signals, () => void]> {
+  const interactive = process.stdin.isTTY === true
+  const toGroup = (signal: NodeJS.Signals) => () => {
+    try {
+      if (pid !== undefined) process.kill(-pid, signal)
+    } catch {
+      // Already gone.
+    }
+  }
+  const forward = (signal: NodeJS.Signals) => {
+    if (signal === 'SIGINT' && ownGroup) return toGroup(signal)
+    if (signal === 'SIGINT' && interactive) return () => {}
+    return () => kill(signal)
+  }
+  return (['SIGINT', 'SIGTERM'] as const).map((signal) => {
+    const listener = forward(signal)
+    process.on(signal, listener)
+    return [signal, listener] as const
+  })
 }
 
 /** The built preload: `dist/register.js` next to the running CLI (or the package's dist). */

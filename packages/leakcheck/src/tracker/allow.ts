@@ -1,3 +1,4 @@
+import { didYouMean } from '../did-you-mean.js'
 import { describeValue, LeakcheckError } from '../errors.js'
 import type { AllowRule, HandleKind, OpenHandle } from './types.js'
 
@@ -71,7 +72,8 @@ function validateRule(rule: unknown, where: string): AllowRule {
   for (const key of Object.keys(fields)) {
     if (!(RULE_KEYS as readonly string[]).includes(key)) {
       throw invalidRule(
-        `\`${where}\` has an unknown field \`${key}\`; use ${RULE_KEYS.map((k) => `\`${k}\``).join(', ')}.`,
+        `\`${where}\` has an unknown field \`${key}\`.${didYouMean(key, RULE_KEYS)} ` +
+          `Use ${RULE_KEYS.map((k) => `\`${k}\``).join(', ')}.`,
       )
     }
   }

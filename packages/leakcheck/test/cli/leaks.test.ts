@@ -2,13 +2,17 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { startServer, type TestServer } from '@foo/testkit'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { fixture, packageDir, runCli } from './run.js'
+import { fixture, lastLine, packageDir, runCli } from './run.js'
 
 let server: TestServer
 beforeAll(async () => {
   server = await startServer()
 })
 afterAll(() => server.close())
+
+/** The verdict line of a clean run of a fixture. */
+const clean = (name: string, ...args: string[]) =>
+  `leakcheck: clean (${fixture(name, ...args).join(' ')} exited with code 0, nothing left open)`
 
 const sourceLine = (name: string, n: number) =>
   readFileSync(path.join(packageDir, 'test/fixtures/cli', name), 'utf8').split('\n')[
@@ -33,7 +37,7 @@ describe('leakcheck -- node app.js', () => {
   it("exits 0 for a socket idle in global fetch's pool: a process-wide pool, closed at exit", async () => {
     const run = await runCli(['--', ...fixture('fetch-keep-alive.mjs', server.origin)])
     expect(run.stdout).toContain('{"ok":true}')
-    expect(run.stderr).toBe('')
+    expect(run.stderr).toBe(`${clean('fetch-keep-alive.mjs', server.origin)}\n`)
     expect(run.code).toBe(0)
   })
 
@@ -61,7 +65,7 @@ describe('leakcheck -- node app.js', () => {
   it('does not count a reachable @foo/client: its own exit hook destroys its sockets', async () => {
     const run = await runCli(['--', ...fixture('client-kept.mjs', server.origin)])
     expect(run.stdout).toContain('{"ok":true}')
-    expect(run.stderr).toBe('')
+    expect(run.stderr).toBe(`${clean('client-kept.mjs', server.origin)}\n`)
     expect(run.code).toBe(0)
     // ...and the server saw the connection end, not left open.
     await expect.poll(() => server.connections.size, { timeout: 5000 }).toBe(0)
@@ -81,7 +85,7 @@ describe('exit codes', () => {
 describe('clean programs keep their own exit code', () => {
   it('exits 0 for a program that closes everything', async () => {
     const run = await runCli(['--', ...fixture('clean.mjs')])
-    expect(run.stderr).toBe('')
+    expect(run.stderr).toBe(`${clean('clean.mjs')}\n`)
     expect(run.stdout).toContain('ok')
     expect(run.code).toBe(0)
   })
@@ -89,13 +93,15 @@ describe('clean programs keep their own exit code', () => {
   it("passes the program's own non-zero code through", async () => {
     const run = await runCli(['--', ...fixture('clean.mjs', '3')])
     expect(run.code).toBe(3)
-    expect(run.stderr).toBe('')
+    expect(run.stderr).toBe(
+      'leakcheck: the program failed with code 3 (node test/fixtures/cli/clean.mjs 3; nothing left open)\n',
+    )
   })
 
   it('a @foo/client dropped without close() is collected, not a leak', async () => {
     const run = await runCli(['--', ...fixture('client-dropped.mjs', server.origin)])
     expect(run.stdout).toContain('{"ok":true}')
-    expect(run.stderr).toBe('')
+    expect(run.stderr).toBe(`${clean('client-dropped.mjs', server.origin)}\n`)
     expect(run.code).toBe(0)
   })
 
@@ -103,6 +109,7 @@ describe('clean programs keep their own exit code', () => {
     const run = await runCli(['--', ...fixture('clean.mjs')], {
       NODE_OPTIONS: '--title=leakcheck-test --no-warnings',
     })
+    expect(lastLine(run.stderr)).toBe(clean('clean.mjs'))
     expect(run.code).toBe(0)
   })
 })

@@ -1,6 +1,6 @@
 import { constants } from 'node:os'
 import { describe, expect, it } from 'vitest'
-import { runCli } from './run.js'
+import { lastLine, runCli } from './run.js'
 
 // Found in review: only SIGHUP/SIGINT/SIGKILL/SIGTERM had numbers; any other signal gave 129.
 describe('leakcheck -- node app.js ended by a signal', () => {
@@ -18,4 +18,14 @@ describe('leakcheck -- node app.js ended by a signal', () => {
       }
     },
   )
+})
+
+describe('the verdict of a program killed by a signal', () => {
+  it.skipIf(process.platform === 'win32')('says its handles were not checked', async () => {
+    const run = await runCli(['--', 'node', '-e', "process.kill(process.pid, 'SIGTERM')"])
+    expect(lastLine(run.stderr)).toBe(
+      "leakcheck: the program was killed by SIGTERM (node -e process.kill(process.pid, 'SIGTERM'); its handles were not checked: it ended without running its exit listeners)",
+    )
+    expect(run.code).toBe(128 + (constants.signals.SIGTERM as number))
+  })
 })
