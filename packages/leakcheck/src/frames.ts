@@ -96,7 +96,8 @@ export function packageRootOf(file: string): string | undefined {
 
 /**
  * The frame a user acts on, for the code frame: the test file's own line when the stack has one
- * (the call that opened the handle, where it can be kept and closed); else the first frame of the
+ * (the outermost: the call in the test that opened the handle, where it can be kept and
+ * closed); else the first frame of the
  * user's own code: outside node_modules and the runner, and inside the test's own package (not
  * another workspace package it uses); else the first frame that is not noise.
  *
@@ -112,7 +113,9 @@ export function actionableFrame(
 ): StackFrame | undefined {
   const candidates = frames.filter((frame) => !isNoise(frame))
   if (testFile !== undefined) {
-    const own = candidates.find((frame) => frame.file === testFile)
+    // The outermost of the test file's own frames: the call in the test (or hook), not the
+    // helper of the same file it went through.
+    const own = candidates.filter((frame) => frame.file === testFile).at(-1)
     if (own !== undefined) return own
     const root = packageRootOf(testFile)
     const inPackage = candidates.find(

@@ -174,8 +174,9 @@ function mergeKey(group: LeakGroup): string {
     cause.role,
     cause.state,
     owner?.type,
+    // undici keeps one Client per connection: a pool is known by its kind and where it connects.
     owner?.type === 'pool'
-      ? [owner.pool, owner.id]
+      ? [owner.pool, owner.global, cause.remote?.host ?? cause.remote?.address, cause.remote?.port]
       : owner?.type === 'foo-client'
         ? owner.name
         : undefined,

@@ -128,12 +128,38 @@ function ownerText(handle: OpenHandle, root: string): string | undefined {
   return `@foo/client ${owner.name}${where} (${owner.reachable ? 'still reachable' : 'collected'})`
 }
 
+function count(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`
+}
+
+/** What closes with the cause, summed up: the connections a server accepted, the other end. */
 function membersText(group: LeakGroup): string | undefined {
-  if (group.members.length === 0) return undefined
-  const shown = group.members.slice(0, MAX_LISTED).map(describeHandle)
-  const more =
-    group.members.length > MAX_LISTED ? `, and ${group.members.length - MAX_LISTED} more` : ''
-  return `  with: ${shown.join('; ')}${more} (they close with it)`
+  const members = group.members
+  if (members.length === 0) return undefined
+  const accepted = members.filter((h) => h.role === 'accepted')
+  const clients = members.filter((h) => h.role === 'client')
+  const cause = group.causes[0] as OpenHandle
+  const isServer =
+    cause.kind === 'tcp-server' || (cause.kind === 'pipe' && cause.role === undefined)
+  const parts: string[] = []
+  if (isServer) {
+    if (accepted.length > 0)
+      parts.push(count(accepted.length, 'connection it accepted', 'connections it accepted'))
+    if (clients.length > 0) {
+      const states = new Map<string, number>()
+      for (const client of clients) {
+        const state = stateText(client)
+        states.set(state, (states.get(state) ?? 0) + 1)
+      }
+      const detail = [...states].map(([state, n]) => `${n} ${state}`).join(', ')
+      parts.push(`${count(clients.length, 'client end')} in this process (${detail})`)
+    }
+  } else if (accepted.length > 0) {
+    parts.push(`the other end, ${accepted.map((h) => describeHandle(h)).join('; ')}`)
+  }
+  const rest = members.length - accepted.length - clients.length
+  if (rest > 0) parts.push(count(rest, 'other handle'))
+  return `  with: ${parts.join(', and ')} (they close with it)`
 }
 
 function formatGroup(

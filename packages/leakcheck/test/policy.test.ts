@@ -231,3 +231,23 @@ describe('blame by cause', () => {
     )
   })
 })
+
+describe('merging', () => {
+  it('connections one test left busy in one pool, opened at several lines, are one group with every site', () => {
+    const busy = [10, 20, 30].map((line, i) =>
+      handle({
+        kind: 'tcp-socket',
+        role: 'client',
+        owner: undiciPool(100 + i, true),
+        scope: { file: FILE, test: 't' },
+        lastUsedBy: { file: FILE, test: 't' },
+        remote: { address: '127.0.0.1', port: 9100, host: 'localhost' },
+        frames: [{ file: FILE, line, column: 1 }],
+      }),
+    )
+    const verdict = judge(busy, { at: 'test', file: FILE, test: 't' })
+    expect(verdict.leaks).toHaveLength(1)
+    expect(verdict.leaks[0]?.causes).toHaveLength(3)
+    expect(verdict.leaks[0]?.sites.map((site) => site.line)).toEqual([10, 20, 30])
+  })
+})
