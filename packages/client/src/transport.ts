@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs'
 import type { Socket } from 'node:net'
 import { Readable } from 'node:stream'
-import { rootCertificates } from 'node:tls'
+import tls from 'node:tls'
 import { Agent, buildConnector, type Dispatcher, request } from 'undici'
 import type { Call } from './call.js'
 import type { Headers } from './headers.js'
@@ -20,7 +21,7 @@ export type Send = (call: Call) => Promise<RawResponse>
 
 /** What the client's own Agent is built from. */
 export interface AgentOptions {
-  /** Extra CAs to trust on top of Node's bundled roots. */
+  /** Extra CAs to trust on top of Node's defaults (bundled, system, `NODE_EXTRA_CA_CERTS`). */
   ca: Array<string | Buffer> | undefined
   /** Deadline for connecting, ms. */
   connectTimeout: number
@@ -28,11 +29,15 @@ export interface AgentOptions {
   onSocket(socket: Socket): void
 }
 
-/** Creates the client's own Agent. */
+/**
+ * Creates the client's own Agent. TLS verification is on whatever `NODE_TLS_REJECT_UNAUTHORIZED`
+ * says, and a `ca` adds to Node's default trust instead of replacing it.
+ */
 export function createAgent(options: AgentOptions): Agent {
   const connect = buildConnector({
     timeout: options.connectTimeout,
-    ...(options.ca === undefined ? {} : { ca: [...rootCertificates, ...options.ca] }),
+    rejectUnauthorized: true,
+    ...(options.ca === undefined ? {} : { ca: [...defaultCAs(), ...options.ca] }),
   })
   const onSocket = options.onSocket
   return new Agent({
@@ -44,6 +49,36 @@ export function createAgent(options: AgentOptions): Agent {
       })
     },
   })
+}
+
+let defaults: string[] | undefined
+
+/**
+ * The CAs Node trusts when no `ca` is given: `tls.getCACertificates('default')` where Node has
+ * it (22.15+), else the bundled roots and the `NODE_EXTRA_CA_CERTS` file Node also loaded.
+ */
+function defaultCAs(): string[] {
+  if (defaults !== undefined) return defaults
+  const getCACertificates = (tls as { getCACertificates?: (type: string) => string[] })
+    .getCACertificates
+  defaults =
+    typeof getCACertificates === 'function'
+      ? getCACertificates('default')
+      : [...tls.rootCertificates, ...extraCAs(process.env.NODE_EXTRA_CA_CERTS)]
+  return defaults
+}
+
+function extraCAs(file: string | undefined): string[] {
+  if (file === undefined || file === '') return []
+  try {
+    return (
+      readFileSync(file, 'latin1').match(
+        /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g,
+      ) ?? []
+    )
+  } catch {
+    return [] // Node warned about it at startup and trusts none of it either.
+  }
 }
 
 /**
