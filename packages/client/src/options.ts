@@ -198,7 +198,7 @@ function parseBaseUrl(value: unknown): BaseUrl {
     url = new URL(text)
   } catch {
     throw invalidArgument(
-      `baseUrl ${JSON.stringify(text)} is not an absolute URL; include the scheme, e.g. 'https://api.example.com/v1'.`,
+      `baseUrl ${JSON.stringify(withoutUserinfo(text))} is not an absolute URL; include the scheme, e.g. 'https://api.example.com/v1'.`,
     )
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
@@ -211,8 +211,16 @@ function parseBaseUrl(value: unknown): BaseUrl {
   }
   const headers: Headers = {}
   if (url.username !== '' || url.password !== '') {
-    const user = decodeURIComponent(url.username)
-    const pass = decodeURIComponent(url.password)
+    let user: string
+    let pass: string
+    try {
+      user = decodeURIComponent(url.username)
+      pass = decodeURIComponent(url.password)
+    } catch {
+      throw invalidArgument(
+        `baseUrl ${JSON.stringify(withoutUserinfo(text))} has a malformed percent-escape in its user name or password; encode them with encodeURIComponent, or pass an authorization header instead.`,
+      )
+    }
     headers.authorization = `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`
     url.username = ''
     url.password = ''
@@ -227,4 +235,12 @@ function parseBaseUrl(value: unknown): BaseUrl {
   if (baseUrls.size >= maxCachedBaseUrls) baseUrls.clear()
   baseUrls.set(text, parsed)
   return parsed
+}
+
+/**
+ * `https://[REDACTED]@host/...`: what a message may show of a URL that did not parse. Everything
+ * up to the last `@` before a query goes: a password may hold `/` or `@` when it failed to parse.
+ */
+function withoutUserinfo(text: string): string {
+  return text.replace(/^([^:/?#]+:\/\/|\/\/)?[^?#]*@/, (_, scheme = '') => `${scheme}[REDACTED]@`)
 }
