@@ -4,6 +4,7 @@ import { Readable } from 'node:stream'
 import tls from 'node:tls'
 import { Agent, buildConnector, type Dispatcher, request } from 'undici'
 import type { Call } from './call.js'
+import { whileParserIsCreated } from './fast-exit.js'
 import type { Headers } from './headers.js'
 
 /** What every transport hands back: status, lower-cased headers, and the unread body. */
@@ -45,7 +46,8 @@ export function createAgent(options: AgentOptions): Agent {
       connect(connectOptions, (err, socket) => {
         if (err !== null || socket === null) return callback(err as Error, null)
         onSocket(socket as Socket)
-        callback(null, socket)
+        // undici creates its HTTP parser inside this callback, on the first connection.
+        whileParserIsCreated(() => callback(null, socket))
       })
     },
   })
