@@ -15,17 +15,20 @@ export function secretsOf(
   secretParams: ReadonlySet<string>,
 ): string[] {
   const found = new Set<string>()
+  // A part of a value (a credential, a cookie's value) counts from 4 characters: shorter ones
+  // ('=' of base64 padding, a cookie '1') would garble every message and protect nothing.
+  const addPart = (part: string | undefined) => {
+    if (part !== undefined && part.length >= 4) found.add(part)
+  }
   for (const name of Object.keys(headers)) {
     if (!isSensitiveHeader(name)) continue
     const value = headers[name]
     for (const item of Array.isArray(value) ? value : [value]) {
       if (item === undefined || item === '') continue
       found.add(item)
-      const credential = /^\S+\s+(\S.*)$/.exec(item)?.[1]
-      if (credential !== undefined) found.add(credential)
-      for (const pair of item.split(';')) {
-        const at = pair.indexOf('=')
-        if (at !== -1) found.add(pair.slice(at + 1).trim())
+      addPart(/^\S+\s+(\S.*)$/.exec(item)?.[1])
+      if (name.includes('cookie')) {
+        for (const pair of item.split(';')) addPart(pair.slice(pair.indexOf('=') + 1).trim())
       }
     }
   }
