@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream'
 import { type BodyOwner, discard, drain, drainDeadlineMs } from './body.js'
-import { ClientError, isClientError } from './errors.js'
+import { ClientError, invalidArgument, isClientError } from './errors.js'
 import type { Headers } from './headers.js'
 import type { Hop } from './redirect.js'
 import { type AbortSource, sleep } from './retry.js'
@@ -337,7 +337,7 @@ export class Call implements BodyOwner, AbortSource {
       )
     }
     if (code === 'UND_ERR_INVALID_ARG') {
-      return new ClientError('FOO_ERR_INVALID_ARGUMENT', `${label}: ${what()}.`, { cause })
+      return invalidArgument(`${label}: ${what()}.`, cause)
     }
     if (code === 'UND_ERR_DESTROYED') return destroyed(label, cause)
     if (code === 'UND_ERR_CLOSED') {

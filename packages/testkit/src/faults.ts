@@ -335,8 +335,7 @@ function inject(
       slowBody(res, params.ms ?? 80)
       return
     case 'stall-body':
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' })
-      res.write('{"stalled":"')
+      stall(res, 200, '{"stalled":"')
       return
     case 'never-respond':
       return
@@ -405,10 +404,15 @@ function inject(
       trickle(res, params.ms ?? 1000)
       return
     case 'status-500-stall':
-      res.writeHead(500, { 'content-type': 'application/json', 'content-length': '1000' })
-      res.write('{"error":"partial')
+      stall(res, 500, '{"error":"partial')
       return
   }
+}
+
+/** Promises a 1000-byte JSON body, sends `start`, then nothing until the client gives up. */
+function stall(res: http.ServerResponse, status: number, start: string): void {
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': '1000' })
+  res.write(start)
 }
 
 /** Writes one byte every `ms`, forever (until the client goes away). */
