@@ -57,6 +57,21 @@ describe('registry entries of clients', () => {
     expect(owner).toEqual({ name: 'Catalog', createdAt: entry?.createdAt, reachable: true })
   })
 
+  it('with Error.stackTraceLimit = 0 nothing is captured: createdAt is empty', async () => {
+    class Unstacked extends Client {}
+    const limit = Error.stackTraceLimit
+    Error.stackTraceLimit = 0
+    let client: Unstacked
+    try {
+      client = new Unstacked({ baseUrl: server.origin })
+    } finally {
+      Error.stackTraceLimit = limit
+    }
+    onTestFinished(() => client.close())
+    await client.get('/')
+    expect(entriesNamed('Unstacked').map((entry) => entry.createdAt)).toEqual([''])
+  })
+
   it('a client never used is collected, creation stack and all', async () => {
     let client: Catalog | undefined = new Catalog({ baseUrl: server.origin })
     const ref = new WeakRef(client)

@@ -3,6 +3,8 @@ export interface CapturedStack {
   readonly stack?: string
 }
 
+const noStack: CapturedStack = Object.freeze({})
+
 /**
  * Captures the stack of frames below `skipAbove` without formatting it (the cheap half of
  * `new Error()`: no strings are built).
@@ -16,6 +18,8 @@ export interface CapturedStack {
 export function captureStack(
   skipAbove: ((...args: never[]) => unknown) | (abstract new (...args: never[]) => unknown),
 ): CapturedStack {
+  // Stacks turned off: V8 would still define a `stack` accessor (~0.4 us), for nothing.
+  if (!(Error.stackTraceLimit > 0)) return noStack
   const holder: { stack?: string } = {}
   Error.captureStackTrace(holder, skipAbove)
   return holder
