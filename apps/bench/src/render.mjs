@@ -193,6 +193,32 @@ export function renderMarkdown(results) {
       '',
     )
   }
+  const fastExit = results.fastExit
+  if (fastExit) {
+    out.push(
+      '### What `preferFastExit()` costs in throughput',
+      '',
+      `Req/s of one client, each side in its own child process (the opt-in is per process), ${fastExit.rounds} interleaved rounds: the first ${num(fastExit.first)} sequential requests (the parser stays on baseline code about that long), then ${num(fastExit.concurrent)} at ${fastExit.concurrency} concurrent.`,
+      '',
+      table(
+        [
+          '@foo/client',
+          `First ${num(fastExit.first)} sequential req/s`,
+          'ratio',
+          `${fastExit.concurrency} concurrent req/s`,
+          'ratio',
+        ],
+        fastExit.modes.map((/** @type {any} */ m) => [
+          m.mode === 'fast' ? 'with `preferFastExit()`' : 'without',
+          formatSummary(m.firstRps),
+          times(m.ratio.first),
+          formatSummary(m.concurrentRps),
+          times(m.ratio.concurrent),
+        ]),
+      ),
+      '',
+    )
+  }
   const leak = results.leakcheck
   if (leak) {
     out.push(

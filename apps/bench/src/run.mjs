@@ -15,6 +15,7 @@ import {
   checkTargets,
   compareConstruct,
   compareExit,
+  compareFastExit,
   compareLeakcheck,
   compareThroughput,
   summarizeChurn,
@@ -64,6 +65,7 @@ if (only.includes('churn')) {
 if (only.includes('exit')) {
   log('part 3: exit latency')
   results.exit = compareExit(await runPart('exit.mjs', { quick }))
+  results.fastExit = compareFastExit(await runPart('fast-exit.mjs', { quick }))
 }
 if (only.includes('leakcheck')) {
   log('part 4: leak-detector overhead')

@@ -113,6 +113,27 @@ export function compareExit(raw) {
 }
 
 /**
+ * Adds the ratio to the run without `preferFastExit()` to the opt-in's throughput.
+ *
+ * @example
+ * const fastExit = compareFastExit(await runPart('fast-exit.mjs', {}))
+ * @param {any} raw
+ */
+export function compareFastExit(raw) {
+  const without = raw.modes.find((/** @type {any} */ m) => m.mode === 'default')
+  return {
+    ...raw,
+    modes: raw.modes.map((/** @type {any} */ m) => ({
+      ...m,
+      ratio: {
+        first: ratio(m.firstRps.median, without?.firstRps?.median),
+        concurrent: ratio(m.concurrentRps.median, without?.concurrentRps?.median),
+      },
+    })),
+  }
+}
+
+/**
  * Adds the ratio to the same runner's no-detector run to each leakcheck row.
  *
  * @example
@@ -138,7 +159,7 @@ export function compareLeakcheck(raw) {
  * @example
  * const verdicts = checkTargets(results)
  * verdicts[0] // { target: '@foo/client sequential >= 0.95x undici.request', measured: '0.97x', met: true }
- * @param {{ throughput?: any, churn?: any, exit?: any, leakcheck?: any }} results
+ * @param {{ throughput?: any, churn?: any, exit?: any, fastExit?: any, leakcheck?: any }} results
  * @returns {Array<{ target: string, measured: string, met: boolean | null }>}
  */
 export function checkTargets(results) {
@@ -209,6 +230,40 @@ export function checkTargets(results) {
           measured: `${row.deltaMs >= 0 ? '+' : ''}${row.deltaMs.toFixed(1)} ms`,
           met: row.deltaMs <= 5,
         })
+    }
+  }
+  if (results.exit?.rows.some((/** @type {any} */ r) => r.peer === 'bare node')) {
+    // The floor: a program with no WebAssembly parser to wait for (issue 12's moonshot).
+    for (const peer of ['@foo/client', '@foo/client preferFastExit()']) {
+      for (const ending of ['natural', 'exit']) {
+        const target = `exit latency (${ending === 'exit' ? 'process.exit()' : 'natural end'}): ${peer} within +10 ms of bare node`
+        const find = (/** @type {string} */ name) =>
+          results.exit.rows.find(
+            (/** @type {any} */ r) => r.peer === name && r.ending === ending && !r.pending,
+          )
+        const row = find(peer)
+        const bare = find('bare node')
+        if (!row || !bare) pending(target)
+        else {
+          const delta = row.ms.median - bare.ms.median
+          verdicts.push({
+            target,
+            measured: `${delta >= 0 ? '+' : ''}${delta.toFixed(1)} ms`,
+            met: delta <= 10,
+          })
+        }
+      }
+    }
+  }
+  if (results.fastExit) {
+    const fast = results.fastExit.modes.find((/** @type {any} */ m) => m.mode === 'fast')
+    for (const [key, what] of /** @type {const} */ ([
+      ['first', `first ${results.fastExit.first} sequential`],
+      ['concurrent', `${results.fastExit.concurrency} concurrent after them`],
+    ])) {
+      const target = `preferFastExit() throughput, ${what}: >= 0.95x without it`
+      if (!fast) pending(target)
+      else verdicts.push({ target, measured: x(fast.ratio[key]), met: fast.ratio[key] >= 0.95 })
     }
   }
   if (results.leakcheck) {

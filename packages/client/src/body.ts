@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream'
-import { ClientError } from './errors.js'
+import { ClientError, invalidArgument } from './errors.js'
 
 /** What a body reports back to the request it belongs to. */
 export interface BodyOwner {
@@ -15,6 +15,9 @@ export interface BodyOwner {
 
 type Dumpable = Readable & { dump?: (opts?: { limit?: number }) => Promise<void> }
 
+/** How long a body we do not need may take to drain before its connection is destroyed. */
+export const drainDeadlineMs = 1_000
+
 /**
  * Discards a body without reading it into memory: undici's `dump()` reads up to 128 KiB to keep
  * the socket reusable and otherwise destroys it; any other stream is destroyed.
@@ -23,6 +26,24 @@ export function dumpBody(body: Readable): void {
   const dumpable = body as Dumpable
   if (typeof dumpable.dump === 'function') dumpable.dump().catch(ignore)
   else discard(body)
+}
+
+/**
+ * Discards a body we do not need (a redirect's, a retried 503's) and resolves once it is gone:
+ * drained for reuse when that is quick, else destroyed with its connection after `deadlineMs`.
+ * A body that trickles must never hold a call, `close()` or the process: nothing reads it.
+ */
+export function drain(body: Readable, deadlineMs: number): Promise<void> {
+  if (body.destroyed) return Promise.resolve()
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(discard, deadlineMs, body)
+    timer.unref()
+    body.once('close', () => {
+      clearTimeout(timer)
+      resolve()
+    })
+    dumpBody(body)
+  })
 }
 
 /**
@@ -115,6 +136,9 @@ export class ResponseBody implements AsyncIterable<Uint8Array> {
   readonly #stream: Readable
   readonly #limit: number
   readonly #owner: BodyOwner
+  /** The client, kept alive while this body is unread: its finalizer must not discard it. */
+  // biome-ignore lint/correctness/noUnusedPrivateClassMembers: held, never read: a strong reference is the point
+  #client: object | undefined
   #used = false
 
   /**
@@ -125,10 +149,11 @@ export class ResponseBody implements AsyncIterable<Uint8Array> {
    * const { body } = await client.request({ method: 'GET', path: '/file' }) // body: ResponseBody
    * ```
    */
-  constructor(stream: Readable, limit: number, owner: BodyOwner) {
+  constructor(stream: Readable, limit: number, owner: BodyOwner, client: object) {
     this.#stream = stream
     this.#limit = limit
     this.#owner = owner
+    this.#client = client
   }
 
   /**
@@ -244,12 +269,12 @@ export class ResponseBody implements AsyncIterable<Uint8Array> {
 
   #take(): Readable {
     if (this.#used) {
-      throw new ClientError(
-        'FOO_ERR_INVALID_ARGUMENT',
+      throw invalidArgument(
         `${this.#owner.label}: the response body was already read; read it once (e.g. keep the result of text()).`,
       )
     }
     this.#used = true
+    this.#client = undefined
     this.#owner.bodyStarted()
     return this.#stream
   }

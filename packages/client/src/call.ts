@@ -1,74 +1,117 @@
 import type { Readable } from 'node:stream'
-import { type BodyOwner, discard } from './body.js'
-import { ClientError, isClientError } from './errors.js'
-import type { AbortSource } from './retry.js'
-import type { WireBody } from './transport.js'
+import { type BodyOwner, discard, drain, drainDeadlineMs } from './body.js'
+import { ClientError, invalidArgument, isClientError } from './errors.js'
+import type { Headers } from './headers.js'
+import type { Hop } from './redirect.js'
+import { type AbortSource, sleep } from './retry.js'
+import { safeCause, scrub, secretsOf } from './secrets.js'
+import { MockRefusal, type WireBody } from './transport.js'
 import { redactUrl } from './url.js'
 
-/** Why a call was aborted by us. */
-type Stop = 'timeout' | 'abort' | 'close' | 'destroy'
+/**
+ * Where a call is. `close()`, `destroy()` and `gracefulShutdown` decide what to do from this
+ * alone (see {@link Call.closeGently}):
+ * - `sending`: waiting for response headers;
+ * - `discarding`: draining a response it does not need (a redirect's, a retried 429/503's);
+ * - `backoff`: waiting to retry;
+ * - `unread-body`: `request()` resolved and nobody started reading the body;
+ * - `streaming`: the body is being read;
+ * - `done`: settled, body consumed or discarded.
+ */
+export type Phase = 'sending' | 'discarding' | 'backoff' | 'unread-body' | 'streaming' | 'done'
+
+/** Why a call was stopped by us. */
+export type Stop = 'timeout' | 'abort' | 'close' | 'destroy'
+
+/**
+ * The calls a client is running, and whether it was closed: what `close()`, `destroy()`, the
+ * finalizer and `gracefulShutdown` act on. It never references the client (the lifecycle
+ * registry holds it through the pool's hooks).
+ */
+export class Calls {
+  readonly #running = new Set<Call>()
+  /** Set once the client is closing (`close`) or destroyed (`destroy`). */
+  stopping: 'close' | 'destroy' | undefined = undefined
+
+  add(call: Call): void {
+    this.#running.add(call)
+  }
+
+  delete(call: Call): void {
+    this.#running.delete(call)
+  }
+
+  /** `close`: each call as {@link Call.closeGently} says; `destroy`: every call fails now. */
+  stop(how: 'close' | 'destroy'): void {
+    if (this.stopping === 'destroy' || this.stopping === how) return
+    this.stopping = how
+    for (const call of this.#running) {
+      if (how === 'destroy') call.abort('destroy')
+      else call.closeGently()
+    }
+  }
+}
+
+/** Everything a call starts from; built once per request by the client. */
+export interface CallInit {
+  method: string
+  /** `https://api.example.com` */
+  origin: string
+  /** Path and query, encoded, as undici takes it. */
+  path: string
+  headers: Headers
+  body: WireBody
+  /** False for a stream body: it cannot be sent twice. */
+  replayable: boolean
+  /** Deadline of each attempt, body included. */
+  timeoutMs: number
+  secretParams: ReadonlySet<string>
+  signal: AbortSignal | undefined
+  calls: Calls
+}
 
 const tlsCodes = /CERT|SELF_SIGNED|^ERR_TLS_|^ERR_SSL_|UNABLE_TO_(GET|VERIFY)|HOSTNAME_MISMATCH/
-
-/** The set of calls a client is running, so close()/destroy() can reach them. */
-export interface CallSet {
-  add(call: Call): void
-  delete(call: Call): boolean
-}
 
 /**
  * The state of one client call across its attempts, redirects and body: one object, methods on
  * the prototype, so the hot path allocates no closures. It is the AbortSignal listener
- * (`handleEvent`) and the body's owner.
+ * (`handleEvent`), undici's abort signal (see {@link AbortSource}) and the body's owner.
  */
 export class Call implements BodyOwner, AbortSource {
   method: string
-  /** `https://api.example.com` (changes on a cross-origin redirect). */
   origin: string
-  /** Path and query, encoded, as undici takes it. */
   path: string
-  headers: Record<string, string | string[]>
+  headers: Headers
   body: WireBody
-  /** False for a stream body: it cannot be sent twice. */
-  replayable: boolean
-  /** Read by undici, which takes this call as its `signal` (see {@link AbortSource}). */
-  aborted = false
-  #abortListeners: Array<() => void> | undefined = undefined
+  readonly replayable: boolean
   readonly timeoutMs: number
   readonly secretParams: ReadonlySet<string>
-  readonly userSignal: AbortSignal | undefined
-  readonly calls: CallSet
+  readonly signal: AbortSignal | undefined
+  readonly calls: Calls
+  phase: Phase = 'sending'
+  /** Retries made so far. */
+  attempt = 0
   stop: Stop | undefined = undefined
-  timer: NodeJS.Timeout | undefined = undefined
-  /** The unread body handed to a `request()` caller, if any. */
-  openBody: Readable | undefined = undefined
-  /** The response body once headers arrived: what a timeout or destroy must break. */
-  stream: Readable | undefined = undefined
+  /** Read by undici, which takes this call as its `signal`. */
+  aborted = false
+  #abortListeners: Array<() => void> | undefined = undefined
+  #timer: NodeJS.Timeout | undefined = undefined
+  /** The response body of this phase: the one being discarded, unread or read. */
+  #stream: Readable | undefined = undefined
 
-  constructor(
-    method: string,
-    origin: string,
-    path: string,
-    headers: Record<string, string | string[]>,
-    body: WireBody,
-    replayable: boolean,
-    timeoutMs: number,
-    secretParams: ReadonlySet<string>,
-    userSignal: AbortSignal | undefined,
-    calls: CallSet,
-  ) {
-    this.method = method
-    this.origin = origin
-    this.path = path
-    this.headers = headers
-    this.body = body
-    this.replayable = replayable
-    this.timeoutMs = timeoutMs
-    this.secretParams = secretParams
-    this.userSignal = userSignal
-    this.calls = calls
-    if (userSignal !== undefined) userSignal.addEventListener('abort', this, { once: true })
-    calls.add(this)
+  constructor(init: CallInit) {
+    this.method = init.method
+    this.origin = init.origin
+    this.path = init.path
+    this.headers = init.headers
+    this.body = init.body
+    this.replayable = init.replayable
+    this.timeoutMs = init.timeoutMs
+    this.secretParams = init.secretParams
+    this.signal = init.signal
+    this.calls = init.calls
+    if (init.signal !== undefined) init.signal.addEventListener('abort', this, { once: true })
+    init.calls.add(this)
   }
 
   /** The full URL (built on demand: errors, redirects and the mocked path only). */
@@ -81,6 +124,83 @@ export class Call implements BodyOwner, AbortSource {
     return `${this.method} ${redactUrl(this.url, this.secretParams)}`
   }
 
+  /** Starts an attempt: `sending`, under a fresh deadline (unref'd: it never holds the process). */
+  startAttempt(): void {
+    this.phase = 'sending'
+    if (this.#timer !== undefined) clearTimeout(this.#timer)
+    this.#timer = setTimeout(onTimeout, this.timeoutMs, this)
+    this.#timer.unref()
+  }
+
+  /** Response headers arrived: from now on a timeout or destroy must break `body`. */
+  received(body: Readable): void {
+    this.#stream = body
+    // Stopped just as the headers arrived: nobody will read it.
+    if (this.stop !== undefined) discard(body)
+  }
+
+  /** Hands the body to a `request()` caller: `unread-body` until someone reads it. */
+  handOver(): void {
+    this.phase = 'unread-body'
+  }
+
+  /**
+   * Drains the body of this attempt's response, which nobody needs (`discarding`), within
+   * {@link drainDeadlineMs} or this call's deadline, whichever is shorter.
+   */
+  async discardResponse(): Promise<void> {
+    const body = this.#stream
+    if (body === undefined) return
+    this.phase = 'discarding'
+    await drain(body, Math.min(drainDeadlineMs, this.timeoutMs))
+    this.#stream = undefined
+  }
+
+  /** Waits `ms` before the next attempt (`backoff`); a closing client ends the wait at once. */
+  async backoff(ms: number): Promise<void> {
+    this.phase = 'backoff'
+    if (this.#timer !== undefined) clearTimeout(this.#timer)
+    this.#timer = undefined
+    this.attempt++
+    const stopping = this.calls.stopping
+    if (stopping !== undefined) this.abort(stopping)
+    await sleep(ms, this)
+  }
+
+  /** Moves the call to the next hop of a redirect. */
+  follow(hop: Hop): void {
+    this.origin = hop.origin
+    this.path = hop.path
+    this.method = hop.method
+    this.headers = hop.headers
+    if (!hop.keepBody) this.body = undefined
+  }
+
+  /**
+   * The client's close semantics, one phase at a time: what is running finishes (`sending`,
+   * `streaming`); what only waits ends now: a response being discarded is destroyed with its
+   * connection, a backoff ends in FOO_ERR_CLOSED, an unread body is discarded. Shared by
+   * `close()`, the finalizer and `gracefulShutdown`.
+   */
+  closeGently(): void {
+    switch (this.phase) {
+      case 'discarding':
+        if (this.#stream !== undefined) discard(this.#stream)
+        return
+      case 'backoff':
+        this.abort('close')
+        return
+      case 'unread-body':
+        if (this.#stream !== undefined) discard(this.#stream)
+        this.finish()
+        return
+      case 'sending':
+      case 'streaming':
+      case 'done':
+        return
+    }
+  }
+
   /** The user's signal aborted. */
   handleEvent(): void {
     this.abort('abort')
@@ -89,14 +209,14 @@ export class Call implements BodyOwner, AbortSource {
   abort(stop: Stop): void {
     if (this.stop !== undefined) return
     this.stop = stop
-    if (this.stream !== undefined) discard(this.stream)
+    if (this.#stream !== undefined) discard(this.#stream)
     this.aborted = true
     const listeners = this.#abortListeners
     this.#abortListeners = undefined
     if (listeners !== undefined) for (const listener of listeners) listener()
     // A request() body nobody started reading will never report back: end the call here, or it
     // stays in the client's set and on the user's signal until close().
-    if (this.openBody !== undefined) this.finish()
+    if (this.phase === 'unread-body') this.finish()
   }
 
   /**
@@ -128,26 +248,29 @@ export class Call implements BodyOwner, AbortSource {
     return this.removeListener(event, listener)
   }
 
-  /** (Re)starts the deadline for one attempt; unref'd so it never holds the process open. */
-  startTimer(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer)
-    this.timer = setTimeout(onTimeout, this.timeoutMs, this)
-    this.timer.unref()
+  /**
+   * The call failed: a response body still open goes with its connection (nobody will read it),
+   * the call is over, and this is the typed error to reject with.
+   */
+  fail(err: unknown): ClientError {
+    if (this.#stream !== undefined) discard(this.#stream)
+    this.finish()
+    return this.toError(err)
   }
 
   /** The call is over (settled, and any body consumed or dumped). */
   finish(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer)
-    this.timer = undefined
-    this.openBody = undefined
-    this.stream = undefined
+    this.phase = 'done'
+    if (this.#timer !== undefined) clearTimeout(this.#timer)
+    this.#timer = undefined
+    this.#stream = undefined
     this.#abortListeners = undefined
-    if (this.userSignal !== undefined) this.userSignal.removeEventListener('abort', this)
+    if (this.signal !== undefined) this.signal.removeEventListener('abort', this)
     this.calls.delete(this)
   }
 
   bodyStarted(): void {
-    this.openBody = undefined
+    this.phase = 'streaming'
   }
 
   bodyDone(): void {
@@ -158,31 +281,49 @@ export class Call implements BodyOwner, AbortSource {
     return this.toError(err, true)
   }
 
-  /** Maps anything thrown while sending or reading to the one typed error the caller sees. */
+  /** Secrets of this call, for text that came from elsewhere (a cause, a response body). */
+  scrub(text: string): string {
+    return scrub(text, secretsOf(this.headers, this.path, this.secretParams))
+  }
+
+  /**
+   * Maps anything thrown while sending or reading to the one typed error the caller sees. Text
+   * taken from the cause is scrubbed of this call's secrets, and so is the cause itself.
+   */
   toError(err: unknown, inBody = false): ClientError {
     if (isClientError(err) && this.stop === undefined) return err
     const label = this.label
+    const secrets = secretsOf(this.headers, this.path, this.secretParams)
+    const cause = safeCause(err instanceof MockRefusal ? err.cause : err, secrets)
+    const what = (): string => scrub(describeError(cause), secrets)
     switch (this.stop) {
       case 'timeout':
         return new ClientError(
           'FOO_ERR_TIMEOUT',
           `${label} timed out after ${this.timeoutMs} ms; raise the timeout option if the server is slow.`,
-          { cause: err },
+          { cause },
         )
       case 'abort':
         return new ClientError('FOO_ERR_ABORTED', `${label} was aborted by its signal.`, {
-          cause: this.userSignal?.reason ?? err,
+          cause: this.signal?.reason ?? cause,
         })
       case 'close':
         return new ClientError(
           'FOO_ERR_CLOSED',
           `${label} was waiting to retry when the client was closed.`,
-          { cause: err },
+          { cause },
         )
       case 'destroy':
-        return destroyed(label, err)
+        return destroyed(label, cause)
     }
     if (isClientError(err)) return err
+    if (err instanceof MockRefusal) {
+      return new ClientError(
+        'FOO_ERR_CONNECTION',
+        `${label} was refused by the mocking library that replaced fetch (nock, msw): ${what()}. Add a mock for this request, or let it through to the network.`,
+        { cause },
+      )
+    }
     const code = (err as { code?: unknown } | null)?.code
     if (
       code === 'UND_ERR_HEADERS_TIMEOUT' ||
@@ -192,36 +333,34 @@ export class Call implements BodyOwner, AbortSource {
       return new ClientError(
         'FOO_ERR_TIMEOUT',
         `${label} timed out after ${this.timeoutMs} ms (${code}); raise the timeout option if the server is slow.`,
-        { cause: err },
+        { cause },
       )
     }
     if (code === 'UND_ERR_INVALID_ARG') {
-      return new ClientError('FOO_ERR_INVALID_ARGUMENT', `${label}: ${describeError(err)}.`, {
-        cause: err,
-      })
+      return invalidArgument(`${label}: ${what()}.`, cause)
     }
-    if (code === 'UND_ERR_DESTROYED') return destroyed(label, err)
+    if (code === 'UND_ERR_DESTROYED') return destroyed(label, cause)
     if (code === 'UND_ERR_CLOSED') {
-      return new ClientError('FOO_ERR_CLOSED', `${label}: the client is closed.`, { cause: err })
+      return new ClientError('FOO_ERR_CLOSED', `${label}: the client is closed.`, { cause })
     }
     if (typeof code === 'string' && tlsCodes.test(code)) {
       return new ClientError(
         'FOO_ERR_TLS',
         `${label}: TLS verification failed (${code}); for a self-signed server pass its CA with { ca }.`,
-        { cause: err },
+        { cause },
       )
     }
     if (inBody || code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH') {
       return new ClientError(
         'FOO_ERR_TRUNCATED_BODY',
-        `${label}: the response body ended early (${describeError(err)}); the server closed or reset the connection mid-body.`,
-        { cause: err },
+        `${label}: the response body ended early (${what()}); the server closed or reset the connection mid-body.`,
+        { cause },
       )
     }
     return new ClientError(
       'FOO_ERR_CONNECTION',
-      `${label} failed: ${describeError(err)}. Check that the server is reachable.`,
-      { cause: err },
+      `${label} failed: ${what()}. Check that the server is reachable.`,
+      { cause },
     )
   }
 }
@@ -234,10 +373,14 @@ function destroyed(label: string, cause: unknown): ClientError {
   return new ClientError('FOO_ERR_DESTROYED', `${label}: the client was destroyed.`, { cause })
 }
 
+/** `CODE: message` of a cause, without a final period (the caller's sentence goes on). */
 function describeError(err: unknown): string {
+  let text: string
   if (err instanceof Error) {
     const code = (err as { code?: unknown }).code
-    return typeof code === 'string' ? `${code}: ${err.message}` : err.message
+    text = typeof code === 'string' ? `${code}: ${err.message}` : err.message
+  } else {
+    text = String(err)
   }
-  return String(err)
+  return text.replace(/[.\s]+$/, '')
 }

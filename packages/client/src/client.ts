@@ -1,25 +1,19 @@
 import { Readable } from 'node:stream'
 import { inspect } from 'node:util'
-import type { Dispatcher } from 'undici'
-import { discard, dumpBody, parseJson, ResponseBody, readSnippet, readText } from './body.js'
-import { Call } from './call.js'
-import { ClientError, HttpError } from './errors.js'
-import { describe, type HeaderInput, mergeHeaders, redactHeaders } from './headers.js'
-import { type Managed, manage } from './lifecycle/manage.js'
-import { type ClientOptions, maxTimerMs, type ResolvedOptions, resolveOptions } from './options.js'
+import type { Agent } from 'undici'
+import { dumpBody, parseJson, ResponseBody, readSnippet, readText } from './body.js'
+import { Call, Calls } from './call.js'
+import { ClientError, invalidArgument, typeOf } from './errors.js'
+import { type HeaderInput, type Headers, mergeHeaders, redactHeaders } from './headers.js'
+import { HttpError } from './http-error.js'
+import type { Managed } from './lifecycle/manage.js'
+import { type CapturedStack, captureStack, formatStack } from './lifecycle/stack.js'
+import { checkMs } from './limits.js'
+import { type ClientOptions, type ResolvedOptions, resolveOptions } from './options.js'
+import { openPool } from './pool.js'
 import { isRedirect, nextHop } from './redirect.js'
-import { backoffDelay, isConnectionReset, isIdempotent, isRetryableStatus, sleep } from './retry.js'
-import {
-  createAgent,
-  failedOnReusedIdleSocket,
-  fetchIsMocked,
-  type RawResponse,
-  type SocketBook,
-  sendOnAgent,
-  sendWithFetch,
-  sendWithUndici,
-  type WireBody,
-} from './transport.js'
+import { retryDelay } from './retry.js'
+import { chooseSend, type RawResponse, type Send, type WireBody } from './transport.js'
 import { expandPath, type PathParam, type Query, redactUrl, serializeQuery } from './url.js'
 
 /** Per-call options of the JSON methods and {@link Client.request}. */
@@ -56,20 +50,8 @@ export interface ClientResponse {
 
 type RequestOptionsArg = RequestOptions | undefined
 
-const agentHooks = {
-  close: (agent: Dispatcher): Promise<void> => agent.close(),
-  destroy: (agent: Dispatcher): void => {
-    agent.destroy().catch(ignore)
-  },
-}
-const userDispatcherHooks = {
-  close: async (): Promise<void> => {},
-  destroy: (): void => {},
-}
 const maxErrorBody = 4096
 const methodToken = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
-
-function ignore(): void {}
 
 /**
  * Base class for REST API clients on undici. Subclass it, add one method per endpoint, and let
@@ -90,18 +72,19 @@ function ignore(): void {}
  */
 export class Client {
   readonly #options: ResolvedOptions
-  readonly #dispatcher: Dispatcher
-  readonly #userDispatcher: boolean
-  readonly #book: SocketBook | undefined
-  readonly #managed: Managed
-  readonly #calls = new Set<Call>()
+  readonly #calls = new Calls()
+  readonly #send: Send
   /** Default headers plus `accept: application/json`, shared by calls that add none. */
-  readonly #jsonHeaders: Record<string, string | string[]>
-  #destroyed = false
+  readonly #jsonHeaders: Headers
+  /** The client's own pool, opened by its first request (none with a user's dispatcher). */
+  #agent: Agent | undefined = undefined
+  #managed: Managed | undefined = undefined
+  /** Where the client was created: captured cheaply now, formatted when the pool opens. */
+  #createdAt: CapturedStack | undefined
 
   /**
-   * Validates `options` (a typed FOO_ERR_INVALID_ARGUMENT on any problem) and creates the
-   * client's own connection pool, unless you pass a `dispatcher`.
+   * Validates `options` (a typed FOO_ERR_INVALID_ARGUMENT on any problem). The connection pool
+   * (unless you pass a `dispatcher`) opens with the first request.
    *
    * @example
    * ```ts
@@ -112,20 +95,8 @@ export class Client {
     const resolved = resolveOptions(options)
     this.#options = resolved
     this.#jsonHeaders = { accept: 'application/json', ...resolved.headers }
-    const name = new.target.name
-    if (resolved.dispatcher !== undefined) {
-      this.#dispatcher = resolved.dispatcher
-      this.#userDispatcher = true
-      this.#book = undefined
-      this.#managed = manage(this, {}, userDispatcherHooks, { name })
-    } else {
-      const { agent, book } = createAgent(resolved.ca, resolved.timeout)
-      this.#dispatcher = agent
-      this.#userDispatcher = false
-      this.#book = book
-      this.#managed = manage(this, agent, agentHooks, { name })
-      book.managed = this.#managed
-    }
+    this.#send = chooseSend(resolved.dispatcher, () => this.#agent ?? this.#openPool())
+    this.#createdAt = resolved.dispatcher === undefined ? captureStack(Client) : undefined
   }
 
   /**
@@ -137,7 +108,7 @@ export class Client {
    * ```
    */
   get closed(): boolean {
-    return this.#managed.closed
+    return this.#calls.stopping !== undefined
   }
 
   /**
@@ -213,32 +184,29 @@ export class Client {
    */
   async request(init: RequestInit): Promise<ClientResponse> {
     if (typeof init !== 'object' || init === null) {
-      throw new ClientError(
-        'FOO_ERR_INVALID_ARGUMENT',
-        `request() takes { method, path, ... }, got ${describe(init)}.`,
-      )
+      throw invalidArgument(`request() takes { method, path, ... }, got ${typeOf(init)}.`)
     }
     const method = init.method
     if (typeof method !== 'string' || !methodToken.test(method)) {
-      throw new ClientError(
-        'FOO_ERR_INVALID_ARGUMENT',
+      throw invalidArgument(
         `request(): method must be an HTTP method such as 'GET', got ${JSON.stringify(method)}.`,
       )
     }
     const call = this.#prepare(method.toUpperCase(), init.path, init, false)
     const response = await this.#execute(call)
-    call.openBody = response.body
+    call.handOver()
     return {
       status: response.statusCode,
       headers: response.headers,
-      body: new ResponseBody(response.body, this.#options.maxResponseSize, call),
+      body: new ResponseBody(response.body, this.#options.maxResponseSize, call, this),
     }
   }
 
   /**
-   * Stops new requests (they reject with FOO_ERR_CLOSED), lets in-flight ones finish, discards
-   * bodies nobody is reading (their connection is closed, never waited on), then closes the
-   * connections. Idempotent.
+   * Stops new requests (they reject with FOO_ERR_CLOSED), lets requests on the wire and bodies
+   * being read finish, ends what only waits (a retry backoff: FOO_ERR_CLOSED; a body nobody
+   * reads or one being discarded: destroyed with its connection), then closes the connections.
+   * Idempotent. `gracefulShutdown` and the finalizer close a client the same way.
    *
    * @example
    * ```ts
@@ -246,16 +214,8 @@ export class Client {
    * ```
    */
   close(): Promise<void> {
-    for (const call of this.#calls) {
-      if (call.openBody !== undefined) {
-        // A body nobody reads may never end (a stalled server): destroy, do not drain.
-        discard(call.openBody)
-        call.finish()
-      } else if (call.timer === undefined) {
-        call.abort('close') // waiting for a retry: do not keep waiting
-      }
-    }
-    return this.#managed.close()
+    this.#calls.stop('close')
+    return this.#managed?.close() ?? Promise.resolve()
   }
 
   /**
@@ -268,9 +228,8 @@ export class Client {
    * ```
    */
   destroy(): void {
-    this.#destroyed = true
-    for (const call of this.#calls) call.abort('destroy')
-    this.#managed.destroy()
+    this.#calls.stop('destroy')
+    this.#managed?.destroy()
   }
 
   /**
@@ -312,7 +271,7 @@ export class Client {
       baseUrl: o.baseUrl,
       headers: redactHeaders(o.headers),
       timeout: o.timeout,
-      retry: o.retryLimit,
+      retry: o.retry.limit,
       closed: this.closed,
     }
   }
@@ -329,10 +288,34 @@ export class Client {
     return `${this.constructor.name} ${inspect(this.toJSON(), options)}`
   }
 
+  /** Opens the client's own pool on its first request; its lifecycle entry starts here. */
+  #openPool(): Agent {
+    if (this.#calls.stopping !== undefined) throw this.#closedError('request')
+    const o = this.#options
+    const createdAt = this.#createdAt === undefined ? '' : formatStack(this.#createdAt)
+    this.#createdAt = undefined
+    const pool = openPool(
+      this,
+      { ca: o.ca, timeout: o.timeout, name: this.constructor.name, createdAt },
+      this.#calls,
+    )
+    this.#agent = pool.agent
+    this.#managed = pool.managed
+    return pool.agent
+  }
+
+  #closedError(what: string): ClientError {
+    const destroyed = this.#calls.stopping === 'destroy'
+    return new ClientError(
+      destroyed ? 'FOO_ERR_DESTROYED' : 'FOO_ERR_CLOSED',
+      `${what}: the client is ${destroyed ? 'destroyed' : 'closed'}; create a new client for new requests.`,
+    )
+  }
+
   async #json<T>(method: string, path: string, options: RequestOptionsArg): Promise<T> {
     const call = this.#prepare(method, path, options, true)
-    const response = await this.#execute(call)
-    const { statusCode, headers, body } = response
+    const { statusCode, headers, body } = await this.#execute(call)
+    call.bodyStarted()
     if (statusCode >= 200 && statusCode < 300) {
       try {
         if (statusCode === 204) {
@@ -351,29 +334,23 @@ export class Client {
       }
     }
     const snippet = await readSnippet(body, maxErrorBody)
+    // The deadline (or a destroy) cut the error body short: that is the error, not the status.
+    if (call.stop !== undefined) throw call.fail(new Error('stopped while reading the error body'))
     call.finish()
     throw new HttpError({
       status: statusCode,
       method: call.method,
-      url: redactUrl(call.url, this.#options.secretParams),
+      url: redactUrl(call.url, call.secretParams),
       headers: redactHeaders(headers),
-      body: snippet,
+      body: call.scrub(snippet),
     })
   }
 
   #prepare(method: string, path: string, options: RequestOptionsArg, json: boolean): Call {
-    if (this.#managed.closed) {
-      throw new ClientError(
-        this.#destroyed ? 'FOO_ERR_DESTROYED' : 'FOO_ERR_CLOSED',
-        `${method} ${path}: the client is ${this.#destroyed ? 'destroyed' : 'closed'}; create a new client for new requests.`,
-      )
-    }
+    if (this.#calls.stopping !== undefined) throw this.#closedError(`${method} ${path}`)
     const o = this.#options
     if (options !== undefined && (typeof options !== 'object' || options === null)) {
-      throw new ClientError(
-        'FOO_ERR_INVALID_ARGUMENT',
-        `${method} ${path}: options must be an object, got ${describe(options)}.`,
-      )
+      throw invalidArgument(`${method} ${path}: options must be an object, got ${typeOf(options)}.`)
     }
     const target =
       o.basePath +
@@ -400,23 +377,14 @@ export class Client {
         }
       }
     }
-    let timeout = o.timeout
-    if (options?.timeout !== undefined) {
-      timeout = options.timeout
-      if (!Number.isInteger(timeout) || timeout <= 0 || timeout > maxTimerMs) {
-        throw new ClientError(
-          'FOO_ERR_INVALID_ARGUMENT',
-          `${method} ${path}: timeout must be an integer of ms from 1 to ${maxTimerMs}, got ${typeof timeout === 'number' ? String(timeout) : describe(timeout)}.`,
-        )
-      }
-    }
+    const timeoutMs =
+      options?.timeout === undefined
+        ? o.timeout
+        : checkMs(`${method} ${path}: timeout`, options.timeout, undefined, 1)
     const signal = options?.signal
     if (signal !== undefined) {
       if (!(signal instanceof AbortSignal)) {
-        throw new ClientError(
-          'FOO_ERR_INVALID_ARGUMENT',
-          `${method} ${path}: signal must be an AbortSignal.`,
-        )
+        throw invalidArgument(`${method} ${path}: signal must be an AbortSignal.`)
       }
       if (signal.aborted) {
         throw new ClientError(
@@ -426,123 +394,76 @@ export class Client {
         )
       }
     }
-    return new Call(
+    return new Call({
       method,
-      o.origin,
-      target,
+      origin: o.origin,
+      path: target,
       headers,
       body,
       replayable,
-      timeout,
-      o.secretParams,
+      timeoutMs,
+      secretParams: o.secretParams,
       signal,
-      this.#calls,
-    )
+      calls: this.#calls,
+    })
   }
 
   /**
    * Sends the call: retries, redirects; resolves to the final response, body unread. On failure
-   * the call is finished and the rejection is its typed error.
+   * the call is over and the rejection is its typed error.
    */
   async #execute(call: Call): Promise<RawResponse> {
     const o = this.#options
-    let attempt = 0
     let visited: Set<string> | undefined
     try {
       for (;;) {
-        call.startTimer()
+        call.startAttempt()
         let response: RawResponse
         try {
           response = await this.#send(call)
-        } catch (err) {
-          if (
-            attempt < o.retryLimit &&
-            call.stop === undefined &&
-            call.replayable &&
-            isConnectionReset(err) &&
-            (isIdempotent(call.method) || failedOnReusedIdleSocket(this.#book, err))
-          ) {
-            await this.#backoff(call, attempt++, undefined)
-            continue
-          }
-          throw err
+        } catch (error) {
+          const delay = retryDelay(call, { error }, o.retry)
+          if (delay === undefined) throw error
+          await call.backoff(delay)
+          continue
         }
-        if (call.stop !== undefined) {
-          // Stopped just as the headers arrived.
-          dumpBody(response.body)
-          throw new Error('stopped')
-        }
-        call.stream = response.body
+        call.received(response.body)
+        if (call.stop !== undefined) throw new Error('stopped as the response arrived')
         const status = response.statusCode
-        if (
-          attempt < o.retryLimit &&
-          isRetryableStatus(status) &&
-          isIdempotent(call.method) &&
-          call.replayable
-        ) {
-          dumpBody(response.body)
-          await this.#backoff(call, attempt++, response.headers['retry-after'])
+        const delay = retryDelay(call, { status, headers: response.headers }, o.retry)
+        if (delay !== undefined) {
+          await call.discardResponse()
+          await call.backoff(delay)
           continue
         }
         if (o.maxRedirections > 0 && isRedirect(status)) {
           visited ??= new Set([call.url])
-          dumpBody(response.body)
-          const headers = { ...call.headers }
           const hop = nextHop(
-            call.method,
-            call.url,
+            {
+              method: call.method,
+              origin: call.origin,
+              path: call.path,
+              headers: call.headers,
+              hasBody: call.body !== undefined,
+              replayable: call.replayable,
+            },
             status,
             response.headers.location,
             visited,
             o.maxRedirections,
-            headers,
             call.label,
           )
-          if (hop.keepBody && call.body !== undefined && !call.replayable) {
-            throw new ClientError(
-              'FOO_ERR_REDIRECT',
-              `${call.label} responded ${status} but its stream body cannot be sent again; send a Buffer or string instead, or set maxRedirections: 0.`,
-            )
-          }
-          call.origin = hop.origin
-          call.path = hop.path
-          call.method = hop.method
-          call.headers = headers
-          if (!hop.keepBody) call.body = undefined
+          await call.discardResponse()
+          if (call.stop !== undefined) throw new Error('stopped while following a redirect')
+          visited.add(hop.origin + hop.path)
+          call.follow(hop)
           continue
         }
         return response
       }
     } catch (err) {
-      call.finish()
-      throw call.toError(err)
+      throw call.fail(err)
     }
-  }
-
-  #send(call: Call): Promise<RawResponse> {
-    if (!this.#userDispatcher && fetchIsMocked()) {
-      return sendWithFetch(this.#dispatcher, call.url, call.method, call.headers, call.body, call)
-    }
-    if (!this.#userDispatcher) {
-      return sendOnAgent(
-        this.#dispatcher,
-        call.origin,
-        call.path,
-        call.method,
-        call.headers,
-        call.body,
-        call,
-      )
-    }
-    return sendWithUndici(this.#dispatcher, call.url, call.method, call.headers, call.body, call)
-  }
-
-  async #backoff(call: Call, attempt: number, retryAfter: string | string[] | undefined) {
-    if (call.timer !== undefined) clearTimeout(call.timer)
-    call.timer = undefined
-    const o = this.#options
-    if (this.#managed.closed) call.abort(this.#destroyed ? 'destroy' : 'close')
-    await sleep(backoffDelay(attempt, o.minDelay, o.maxDelay, retryAfter), call)
   }
 }
 
@@ -559,15 +480,13 @@ function toJson(value: unknown, method: string, path: string): string {
   try {
     text = JSON.stringify(value)
   } catch (cause) {
-    throw new ClientError(
-      'FOO_ERR_INVALID_ARGUMENT',
+    throw invalidArgument(
       `${method} ${path}: body is not JSON-serialisable (${(cause as Error).message}); convert BigInt and cycles first, or send bytes with client.request().`,
-      { cause },
+      cause,
     )
   }
   if (text === undefined) {
-    throw new ClientError(
-      'FOO_ERR_INVALID_ARGUMENT',
+    throw invalidArgument(
       `${method} ${path}: body (${typeof value}) has no JSON form; pass an object, array, string, number, boolean or null.`,
     )
   }

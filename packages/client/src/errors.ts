@@ -1,6 +1,3 @@
-import { STATUS_CODES } from 'node:http'
-import { inspect } from 'node:util'
-
 const brand = Symbol.for('@foo/client.error')
 
 /** Every stable error code `@foo/client` uses; branch on `err.code`, never on the message. */
@@ -88,91 +85,21 @@ export function isClientError(value: unknown): value is ClientError {
   )
 }
 
-/** The response parts an {@link HttpError} keeps. */
-export interface HttpErrorDetails {
-  status: number
-  method: string
-  /** Redacted URL: no userinfo, secret query params replaced by `[REDACTED]`. */
-  url: string
-  headers: Record<string, string | string[]>
-  /** The first 4 KiB of the body as text. */
-  body: string
+/** A `FOO_ERR_INVALID_ARGUMENT` error: the one way this package rejects bad input. */
+export function invalidArgument(message: string, cause?: unknown): ClientError {
+  return new ClientError(
+    'FOO_ERR_INVALID_ARGUMENT',
+    message,
+    cause === undefined ? undefined : { cause },
+  )
 }
 
 /**
- * A response whose status the JSON methods do not accept (anything but 2xx).
- *
- * @example
- * ```ts
- * try { await client.get('/users/1') } catch (err) {
- *   if (err instanceof HttpError && err.status === 404) return undefined
- *   throw err
- * }
- * ```
+ * A value's type for a message (`null`, `an array`, `object`...). Never `String(value)`: an
+ * arbitrary object's `toString` may throw (`Object.create(null)`) or print a secret.
  */
-export class HttpError extends ClientError {
-  readonly status: number
-  readonly method: string
-  readonly url: string
-  readonly headers: Record<string, string | string[]>
-  readonly body: string
-
-  static {
-    HttpError.prototype.name = 'HttpError'
-  }
-
-  /**
-   * @example
-   * ```ts
-   * new HttpError({ status: 404, method: 'GET', url: 'https://api.example.com/x', headers: {}, body: '' })
-   * ```
-   */
-  constructor(details: HttpErrorDetails) {
-    const reason = STATUS_CODES[details.status]
-    super(
-      'FOO_ERR_HTTP',
-      `${details.method} ${details.url} responded ${details.status}${reason ? ` ${reason}` : ''}`,
-    )
-    this.status = details.status
-    this.method = details.method
-    this.url = details.url
-    this.headers = details.headers
-    this.body = details.body
-  }
-
-  /**
-   * Name, code, message, status, method, redacted URL and headers, bounded body.
-   *
-   * @example
-   * ```ts
-   * logger.error(JSON.stringify(err)) // {"name":"HttpError","code":"FOO_ERR_HTTP","status":404,...}
-   * ```
-   */
-  override toJSON(): Record<string, unknown> {
-    return {
-      ...super.toJSON(),
-      status: this.status,
-      method: this.method,
-      url: this.url,
-      headers: this.headers,
-      body: this.body,
-    }
-  }
-
-  /**
-   * Shows the same fields as {@link HttpError.toJSON} plus the stack.
-   *
-   * @example
-   * ```ts
-   * console.error(err) // stack, then { status: 404, method: 'GET', url: ..., body: ... }
-   * ```
-   */
-  [inspect.custom](): string {
-    return `${this.stack}\n${inspect(this.toJSON(), { depth: 2 })}`
-  }
-}
-
-/** A `FOO_ERR_INVALID_ARGUMENT` error: the one way this package rejects bad input. */
-export function invalidArgument(message: string): ClientError {
-  return new ClientError('FOO_ERR_INVALID_ARGUMENT', message)
+export function typeOf(value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'an array'
+  return typeof value
 }

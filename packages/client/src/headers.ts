@@ -1,43 +1,42 @@
-import { ClientError } from './errors.js'
+import { invalidArgument, typeOf } from './errors.js'
 
 /** Header values a caller may pass; `undefined` removes a default header. */
 export type HeaderInput = Record<string, string | number | readonly string[] | undefined>
+
+/** Lower-cased header names to values, as the transports send them. */
+export type Headers = Record<string, string | string[]>
 
 const token = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 // RFC 9110 field-value: no control characters but HTAB (undici applies the same set).
 const forbiddenValue = /[^\t\x20-\x7e\x80-\xff]/
 const sensitiveName = /authorization|cookie|token|secret|api[-_]?key|password|session/i
 
+/** True for a header whose value is a credential: redacted in output, dropped across origins. */
+export function isSensitiveHeader(name: string): boolean {
+  return sensitiveName.test(name)
+}
+
 /**
  * Validates caller headers and merges them (lower-cased) into `into`. Throws before anything is
  * sent: a CR, LF or NUL would let a value inject a header or split a request.
  */
-export function mergeHeaders(
-  into: Record<string, string | string[]>,
-  headers: HeaderInput,
-  where: string,
-): Record<string, string | string[]> {
+export function mergeHeaders(into: Headers, headers: HeaderInput, where: string): Headers {
   if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) {
-    throw new ClientError(
-      'FOO_ERR_INVALID_ARGUMENT',
-      `${where} must be an object of header names to string values, got ${describe(headers)}.`,
+    throw invalidArgument(
+      `${where} must be an object of header names to string values, got ${typeOf(headers)}.`,
     )
   }
   for (const name of Object.keys(headers)) {
     const value = headers[name]
     if (!token.test(name)) {
-      throw new ClientError(
-        'FOO_ERR_INVALID_ARGUMENT',
+      throw invalidArgument(
         `${where}: header name ${JSON.stringify(name)} is not a valid HTTP token; use letters, digits and !#$%&'*+-.^_\`|~ only.`,
       )
     }
     const key = name.toLowerCase()
     if (key === '__proto__') {
       // Assigning it would set the record's prototype: the header would vanish unsent.
-      throw new ClientError(
-        'FOO_ERR_INVALID_ARGUMENT',
-        `${where}: header name "__proto__" cannot be sent; rename the header.`,
-      )
+      throw invalidArgument(`${where}: header name "__proto__" cannot be sent; rename the header.`)
     }
     if (value === undefined) {
       delete into[key]
@@ -51,9 +50,8 @@ export function mergeHeaders(
       checkValue(name, text, where)
       into[key] = text
     } else {
-      throw new ClientError(
-        'FOO_ERR_INVALID_ARGUMENT',
-        `${where}: header ${JSON.stringify(name)} must be a string, got ${describe(value)}.`,
+      throw invalidArgument(
+        `${where}: header ${JSON.stringify(name)} must be a string, got ${typeOf(value)}.`,
       )
     }
   }
@@ -62,35 +60,24 @@ export function mergeHeaders(
 
 function checkValue(name: string, value: unknown, where: string): void {
   if (typeof value !== 'string') {
-    throw new ClientError(
-      'FOO_ERR_INVALID_ARGUMENT',
-      `${where}: header ${JSON.stringify(name)} must be a string, got ${describe(value)}.`,
+    throw invalidArgument(
+      `${where}: header ${JSON.stringify(name)} must be a string, got ${typeOf(value)}.`,
     )
   }
   if (forbiddenValue.test(value)) {
-    throw new ClientError(
-      'FOO_ERR_INVALID_ARGUMENT',
+    throw invalidArgument(
       `${where}: header ${JSON.stringify(name)} contains a control character (CR, LF, NUL...) or a character above U+00FF, which could inject headers; remove it (nothing was sent).`,
     )
   }
 }
 
 /** A copy of `headers` safe to print: credentials and cookies become `[REDACTED]`. */
-export function redactHeaders(
-  headers: Record<string, string | string[] | undefined>,
-): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {}
+export function redactHeaders(headers: Record<string, string | string[] | undefined>): Headers {
+  const out: Headers = {}
   for (const name of Object.keys(headers)) {
     const value = headers[name]
     if (value === undefined) continue
-    out[name] = sensitiveName.test(name) ? '[REDACTED]' : value
+    out[name] = isSensitiveHeader(name) ? '[REDACTED]' : value
   }
   return out
-}
-
-/** Short description of a value's type for error messages. */
-export function describe(value: unknown): string {
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return 'an array'
-  return typeof value
 }

@@ -6,14 +6,10 @@
 
 export { ResponseBody } from './body.js'
 export { Client, type ClientResponse, type RequestInit, type RequestOptions } from './client.js'
-export {
-  ClientError,
-  type ClientErrorCode,
-  HttpError,
-  type HttpErrorDetails,
-  isClientError,
-} from './errors.js'
+export { ClientError, type ClientErrorCode, isClientError } from './errors.js'
+export { preferFastExit } from './fast-exit.js'
 export type { HeaderInput } from './headers.js'
+export { HttpError, type HttpErrorDetails } from './http-error.js'
 export {
   type GracefulShutdownOptions,
   gracefulShutdown,

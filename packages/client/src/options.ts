@@ -1,8 +1,10 @@
 import type { Dispatcher } from 'undici'
-import { invalidArgument } from './errors.js'
-import { describe, type HeaderInput, mergeHeaders } from './headers.js'
+import { invalidArgument, typeOf } from './errors.js'
+import { type HeaderInput, type Headers, mergeHeaders } from './headers.js'
+import { checkInteger, checkMs } from './limits.js'
+import { idempotentMethods, type RetryPolicy } from './retry.js'
 
-/** Retry policy: how many extra attempts, and the backoff bounds in ms. */
+/** Retry policy: how many extra attempts, the backoff bounds in ms, and which methods. */
 export interface RetryOptions {
   /** Extra attempts after the first (0 = no retry). */
   limit: number
@@ -10,6 +12,12 @@ export interface RetryOptions {
   minDelay?: number
   /** Cap on any delay, `Retry-After` included; default 30 000 ms. */
   maxDelay?: number
+  /**
+   * Methods that may be sent again, replacing the default: the idempotent ones (`GET`, `HEAD`,
+   * `OPTIONS`, `PUT`, `DELETE`, `TRACE`). List `POST` or `PATCH` only if your server makes them
+   * idempotent; a request with an `Idempotency-Key` header is retried whatever its method.
+   */
+  methods?: string[]
 }
 
 /** Options accepted by the {@link Client} constructor. */
@@ -41,11 +49,9 @@ export interface ResolvedOptions {
   basePath: string
   /** The base URL as given, normalised and without userinfo. */
   baseUrl: string
-  headers: Record<string, string | string[]>
+  headers: Headers
   timeout: number
-  retryLimit: number
-  minDelay: number
-  maxDelay: number
+  retry: RetryPolicy
   dispatcher: Dispatcher | undefined
   maxResponseSize: number
   maxRedirections: number
@@ -64,52 +70,33 @@ const known = new Set([
   'secretParams',
   'ca',
 ])
-
-/** The longest delay Node's timers take (2^31 - 1 ms, ~24.8 days); a longer one fires after 1 ms. */
-export const maxTimerMs = 2_147_483_647
+const noRetry: RetryPolicy = {
+  limit: 0,
+  minDelay: 100,
+  maxDelay: 30_000,
+  methods: new Set(idempotentMethods),
+}
+const noSecrets: ReadonlySet<string> = new Set()
+const methodToken = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 
 /** Validates constructor options at the door; every problem is a FOO_ERR_INVALID_ARGUMENT. */
 export function resolveOptions(options: ClientOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null) {
     throw invalidArgument(
-      `Client options must be an object such as { baseUrl: 'https://api.example.com' }, got ${describe(options)}.`,
+      `Client options must be an object such as { baseUrl: 'https://api.example.com' }, got ${typeOf(options)}.`,
     )
   }
-  for (const key of Object.keys(options)) {
-    if (!known.has(key)) {
+  for (const key in options) {
+    if (!known.has(key) && Object.hasOwn(options, key)) {
       throw invalidArgument(
         `Unknown Client option "${key}"; valid options are ${[...known].join(', ')}. (TLS verification cannot be turned off: pass the server's CA with { ca } instead.)`,
       )
     }
   }
-  const url = parseBaseUrl(options.baseUrl)
-  const headers: Record<string, string | string[]> = {}
-  if (url.username !== '' || url.password !== '') {
-    const user = decodeURIComponent(url.username)
-    const pass = decodeURIComponent(url.password)
-    headers.authorization = `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`
-    url.username = ''
-    url.password = ''
-  }
-  if (options.headers !== undefined)
-    mergeHeaders(headers, options.headers as HeaderInput, 'headers')
-
-  const timeout = checked('timeout', options.timeout, 30_000, 1, maxTimerMs)
-  let retryLimit = 0
-  let minDelay = 100
-  let maxDelay = 30_000
-  const retry = options.retry
-  if (typeof retry === 'number' || retry === undefined) {
-    retryLimit = checked('retry', retry, 0, 0)
-  } else if (typeof retry === 'object' && retry !== null) {
-    retryLimit = checked('retry.limit', retry.limit, Number.NaN, 0)
-    minDelay = checked('retry.minDelay', retry.minDelay, 100, 0, maxTimerMs)
-    maxDelay = checked('retry.maxDelay', retry.maxDelay, 30_000, 0, maxTimerMs)
-    if (maxDelay < minDelay) throw invalidArgument('retry.maxDelay must be >= retry.minDelay.')
-  } else {
-    throw invalidArgument(
-      `retry must be a number of retries or { limit, minDelay?, maxDelay? }, got ${describe(retry)}.`,
-    )
+  const base = parseBaseUrl(options.baseUrl)
+  let headers = base.headers
+  if (options.headers !== undefined) {
+    headers = mergeHeaders({ ...headers }, options.headers as HeaderInput, 'headers')
   }
   const dispatcher = options.dispatcher
   if (
@@ -120,9 +107,13 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
   ) {
     throw invalidArgument('dispatcher must be an undici Dispatcher (Agent, Pool, MockAgent...).')
   }
-  const secretParams = options.secretParams ?? []
-  if (!Array.isArray(secretParams) || secretParams.some((p) => typeof p !== 'string')) {
-    throw invalidArgument('secretParams must be an array of query parameter names.')
+  let secretParams = noSecrets
+  if (options.secretParams !== undefined) {
+    const names = options.secretParams
+    if (!Array.isArray(names) || names.some((p) => typeof p !== 'string')) {
+      throw invalidArgument('secretParams must be an array of query parameter names.')
+    }
+    secretParams = new Set(names)
   }
   let ca: Array<string | Buffer> | undefined
   if (options.ca !== undefined) {
@@ -136,59 +127,78 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
       )
     }
   }
-  const basePath = url.pathname.endsWith('/') ? url.pathname.slice(0, -1) : url.pathname
   return {
-    origin: url.origin,
-    basePath,
-    baseUrl: url.href,
+    origin: base.origin,
+    basePath: base.basePath,
+    baseUrl: base.href,
     headers,
-    timeout,
-    retryLimit,
-    minDelay,
-    maxDelay,
+    timeout: checkMs('timeout', options.timeout, 30_000, 1),
+    retry: resolveRetry(options.retry),
     dispatcher,
-    maxResponseSize: checked('maxResponseSize', options.maxResponseSize, 10 * 1024 * 1024, 0),
-    maxRedirections: checked('maxRedirections', options.maxRedirections, 5, 0),
-    secretParams: new Set(secretParams),
+    maxResponseSize: checkInteger('maxResponseSize', options.maxResponseSize, 10 * 1024 * 1024, 0),
+    maxRedirections: checkInteger('maxRedirections', options.maxRedirections, 5, 0),
+    secretParams,
     ca,
   }
 }
 
-function checked(
-  name: string,
-  value: unknown,
-  fallback: number,
-  min: number,
-  max = Number.MAX_SAFE_INTEGER,
-): number {
-  if (value === undefined && !Number.isNaN(fallback)) return fallback
-  if (
-    typeof value !== 'number' ||
-    !Number.isFinite(value) ||
-    !Number.isInteger(value) ||
-    value < min ||
-    value > max
-  ) {
-    // Never String() an arbitrary object here: its toString may throw (Object.create(null)).
-    const got = typeof value === 'number' ? String(value) : describe(value)
-    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`
-    throw invalidArgument(`${name} must be an integer ${range}, got ${got}.`)
+function resolveRetry(retry: ClientOptions['retry']): RetryPolicy {
+  if (retry === undefined) return noRetry
+  if (typeof retry === 'number') {
+    const limit = checkInteger('retry', retry, undefined, 0)
+    return limit === 0 ? noRetry : { ...noRetry, limit }
   }
-  return value
-}
-
-function parseBaseUrl(value: unknown): URL {
-  if (typeof value !== 'string' && !(value instanceof URL)) {
+  if (typeof retry !== 'object' || retry === null) {
     throw invalidArgument(
-      `baseUrl is required: pass an absolute http(s) URL such as new Client({ baseUrl: 'https://api.example.com/v1' }), got ${describe(value)}.`,
+      `retry must be a number of retries or { limit, minDelay?, maxDelay?, methods? }, got ${typeOf(retry)}.`,
     )
   }
+  const limit = checkInteger('retry.limit', retry.limit, undefined, 0)
+  const minDelay = checkMs('retry.minDelay', retry.minDelay, 100, 0)
+  const maxDelay = checkMs('retry.maxDelay', retry.maxDelay, 30_000, 0)
+  if (maxDelay < minDelay) throw invalidArgument('retry.maxDelay must be >= retry.minDelay.')
+  let methods = noRetry.methods
+  if (retry.methods !== undefined) {
+    if (
+      !Array.isArray(retry.methods) ||
+      retry.methods.some((m) => typeof m !== 'string' || !methodToken.test(m))
+    ) {
+      throw invalidArgument(
+        `retry.methods must be an array of HTTP methods such as ['GET', 'PUT'], got ${JSON.stringify(retry.methods)}.`,
+      )
+    }
+    methods = new Set(retry.methods.map((m) => m.toUpperCase()))
+  }
+  return { limit, minDelay, maxDelay, methods }
+}
+
+/** A base URL, parsed once per distinct value: clients are often created per request or user. */
+interface BaseUrl {
+  origin: string
+  basePath: string
+  href: string
+  /** `authorization` from the URL's userinfo, if any. */
+  headers: Headers
+}
+
+const baseUrls = new Map<string, BaseUrl>()
+const maxCachedBaseUrls = 100
+
+function parseBaseUrl(value: unknown): BaseUrl {
+  if (typeof value !== 'string' && !(value instanceof URL)) {
+    throw invalidArgument(
+      `baseUrl is required: pass an absolute http(s) URL such as new Client({ baseUrl: 'https://api.example.com/v1' }), got ${typeOf(value)}.`,
+    )
+  }
+  const text = typeof value === 'string' ? value : value.href
+  const cached = baseUrls.get(text)
+  if (cached !== undefined) return cached
   let url: URL
   try {
-    url = new URL(String(value))
+    url = new URL(text)
   } catch {
     throw invalidArgument(
-      `baseUrl ${JSON.stringify(String(value))} is not an absolute URL; include the scheme, e.g. 'https://api.example.com/v1'.`,
+      `baseUrl ${JSON.stringify(withoutUserinfo(text))} is not an absolute URL; include the scheme, e.g. 'https://api.example.com/v1'.`,
     )
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
@@ -199,5 +209,38 @@ function parseBaseUrl(value: unknown): URL {
       'baseUrl must not contain a query or fragment; pass query parameters per request with { query }.',
     )
   }
-  return url
+  const headers: Headers = {}
+  if (url.username !== '' || url.password !== '') {
+    let user: string
+    let pass: string
+    try {
+      user = decodeURIComponent(url.username)
+      pass = decodeURIComponent(url.password)
+    } catch {
+      throw invalidArgument(
+        `baseUrl ${JSON.stringify(withoutUserinfo(text))} has a malformed percent-escape in its user name or password; encode them with encodeURIComponent, or pass an authorization header instead.`,
+      )
+    }
+    headers.authorization = `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`
+    url.username = ''
+    url.password = ''
+  }
+  const parsed: BaseUrl = {
+    origin: url.origin,
+    basePath: url.pathname.endsWith('/') ? url.pathname.slice(0, -1) : url.pathname,
+    href: url.href,
+    // Shared by every client of this base URL: nobody may change it.
+    headers: Object.freeze(headers),
+  }
+  if (baseUrls.size >= maxCachedBaseUrls) baseUrls.clear()
+  baseUrls.set(text, parsed)
+  return parsed
+}
+
+/**
+ * `https://[REDACTED]@host/...`: what a message may show of a URL that did not parse. Everything
+ * up to the last `@` before a query goes: a password may hold `/` or `@` when it failed to parse.
+ */
+function withoutUserinfo(text: string): string {
+  return text.replace(/^([^:/?#]+:\/\/|\/\/)?[^?#]*@/, (_, scheme = '') => `${scheme}[REDACTED]@`)
 }

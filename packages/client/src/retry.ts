@@ -1,22 +1,72 @@
-/** Methods that may be sent again after any failure (RFC 9110 §9.2.2). */
-const idempotent = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE'])
+import type { Headers } from './headers.js'
 
-/** True for GET, HEAD, OPTIONS, PUT, DELETE and TRACE. */
-export function isIdempotent(method: string): boolean {
-  return idempotent.has(method)
+/** Methods retried by default: the idempotent ones (RFC 9110 §9.2.2). */
+export const idempotentMethods: readonly string[] = [
+  'GET',
+  'HEAD',
+  'OPTIONS',
+  'PUT',
+  'DELETE',
+  'TRACE',
+]
+
+/** A client's retry policy, validated. */
+export interface RetryPolicy {
+  /** Extra attempts after the first. */
+  limit: number
+  minDelay: number
+  maxDelay: number
+  /** Methods that may be sent again; any other only with an `Idempotency-Key` header. */
+  methods: ReadonlySet<string>
 }
 
-/** Statuses worth another attempt: 429 Too Many Requests, 502, 503, 504. */
-export function isRetryableStatus(status: number): boolean {
-  return status === 429 || status === 502 || status === 503 || status === 504
+/** What an attempt ended with: an error before any response, or a response's status line. */
+export type Outcome =
+  | { error: unknown }
+  | { status: number; headers: Record<string, string | string[]> }
+
+/** The parts of a call that decide whether it may be sent again. */
+export interface RetryCandidate {
+  readonly method: string
+  readonly headers: Headers
+  /** Retries made so far. */
+  readonly attempt: number
+  /** False for a stream body: it cannot be sent twice. */
+  readonly replayable: boolean
+  /** Set once the call was stopped (timeout, abort, close, destroy). */
+  readonly stop: string | undefined
 }
 
+const retryableStatus = new Set([429, 502, 503, 504])
 const resetCodes = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'ECONNABORTED'])
 
-/** True when the connection broke under the request (reset, closed by the peer). */
-export function isConnectionReset(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code
-  return typeof code === 'string' && resetCodes.has(code)
+/**
+ * The one retry decision: how many ms to wait before sending `call` again after `outcome`, or
+ * `undefined` to stop here. Retries only within `policy.limit`, only a call nobody stopped and
+ * whose body can be sent again, only a method in `policy.methods` or a request carrying an
+ * `Idempotency-Key` (only the server knows whether it acted on a POST it never answered), and
+ * only a connection reset before any response or a 429/502/503/504. The delay is the server's
+ * `Retry-After` when given, else full jitter; never more than `policy.maxDelay`.
+ */
+export function retryDelay(
+  call: RetryCandidate,
+  outcome: Outcome,
+  policy: RetryPolicy,
+  now: number = Date.now(),
+): number | undefined {
+  if (call.attempt >= policy.limit || call.stop !== undefined || !call.replayable) return undefined
+  if (!policy.methods.has(call.method) && call.headers['idempotency-key'] === undefined) {
+    return undefined
+  }
+  let retryAfter: string | string[] | undefined
+  if ('error' in outcome) {
+    const code = (outcome.error as { code?: unknown } | null)?.code
+    if (typeof code !== 'string' || !resetCodes.has(code)) return undefined
+  } else {
+    if (!retryableStatus.has(outcome.status)) return undefined
+    retryAfter = outcome.headers['retry-after']
+  }
+  return backoffDelay(call.attempt, policy.minDelay, policy.maxDelay, retryAfter, now)
 }
 
 /**

@@ -1,9 +1,11 @@
+import { readFileSync } from 'node:fs'
 import type { Socket } from 'node:net'
 import { Readable } from 'node:stream'
-import { rootCertificates } from 'node:tls'
+import tls from 'node:tls'
 import { Agent, buildConnector, type Dispatcher, request } from 'undici'
-import type { Managed } from './lifecycle/manage.js'
-import type { AbortSource } from './retry.js'
+import type { Call } from './call.js'
+import { whileParserIsCreated } from './fast-exit.js'
+import type { Headers } from './headers.js'
 
 /** What every transport hands back: status, lower-cased headers, and the unread body. */
 export interface RawResponse {
@@ -15,90 +17,87 @@ export interface RawResponse {
 /** A request body as the transports take it. */
 export type WireBody = string | Uint8Array | Readable | AsyncIterable<Uint8Array> | undefined
 
-/**
- * Per-agent bookkeeping the connector writes to. It must never reference a Client: the agent's
- * connector closes over it, and the lifecycle registry keeps the agent alive.
- */
-export interface SocketBook {
-  managed: Managed | undefined
-  /** `localPort remoteAddress:remotePort` -> the socket's bytesRead when it last went idle. */
-  idle: Map<string, number>
+/** How a client sends one attempt of a call; chosen once per client by {@link chooseSend}. */
+export type Send = (call: Call) => Promise<RawResponse>
+
+/** What the client's own Agent is built from. */
+export interface AgentOptions {
+  /** Extra CAs to trust on top of Node's defaults (bundled, system, `NODE_EXTRA_CA_CERTS`). */
+  ca: Array<string | Buffer> | undefined
+  /** Deadline for connecting, ms. */
+  connectTimeout: number
+  /** Called with every socket the Agent opens. Must never reference the Client. */
+  onSocket(socket: Socket): void
 }
 
-const kIdleKey = Symbol('foo.idleKey')
-
 /**
- * Creates the client's own Agent. Its connector adopts every new socket into the lifecycle
- * entry and records, each time undici parks the socket (it calls `unref()` when idle), how many
- * bytes it had read, so a reset can be recognised as "on a reused socket, before any byte".
+ * Creates the client's own Agent. TLS verification is on whatever `NODE_TLS_REJECT_UNAUTHORIZED`
+ * says, and a `ca` adds to Node's default trust instead of replacing it.
  */
-export function createAgent(
-  ca: Array<string | Buffer> | undefined,
-  timeout: number,
-): {
-  agent: Agent
-  book: SocketBook
-} {
-  const book: SocketBook = { managed: undefined, idle: new Map() }
-  // Connecting is bounded by the client's timeout too (undici's default is 10 s).
-  const connectTimeout = Math.min(timeout, 10_000)
-  const connect = buildConnector(
-    ca === undefined
-      ? { timeout: connectTimeout }
-      : { timeout: connectTimeout, ca: [...rootCertificates, ...ca] },
-  )
-  const agent = new Agent({
-    connect(options, callback) {
-      connect(options, (err, socket) => {
-        if (err === null && socket !== null) {
-          track(book, socket as Socket)
-          callback(null, socket)
-        } else {
-          callback(err as Error, null)
-        }
+export function createAgent(options: AgentOptions): Agent {
+  const connect = buildConnector({
+    timeout: options.connectTimeout,
+    rejectUnauthorized: true,
+    ...(options.ca === undefined ? {} : { ca: [...defaultCAs(), ...options.ca] }),
+  })
+  const onSocket = options.onSocket
+  return new Agent({
+    connect(connectOptions, callback) {
+      connect(connectOptions, (err, socket) => {
+        if (err !== null || socket === null) return callback(err as Error, null)
+        onSocket(socket as Socket)
+        // undici creates its HTTP parser inside this callback, on the first connection.
+        whileParserIsCreated(() => callback(null, socket))
       })
     },
   })
-  return { agent, book }
 }
 
-function track(book: SocketBook, socket: Socket & { [kIdleKey]?: string }): void {
-  book.managed?.adopt(socket)
-  const unref = socket.unref
-  socket.unref = function unrefAndRecord(this: Socket & { [kIdleKey]?: string }) {
-    this[kIdleKey] ??= `${this.localPort} ${this.remoteAddress}:${this.remotePort}`
-    const key = this[kIdleKey]
-    book.idle.set(key, this.bytesRead)
-    return unref.call(this)
+let defaults: string[] | undefined
+
+/**
+ * The CAs Node trusts when no `ca` is given: `tls.getCACertificates('default')` where Node has
+ * it (22.15+), else the bundled roots and the `NODE_EXTRA_CA_CERTS` file Node also loaded.
+ */
+function defaultCAs(): string[] {
+  if (defaults !== undefined) return defaults
+  const getCACertificates = (tls as { getCACertificates?: (type: string) => string[] })
+    .getCACertificates
+  defaults =
+    typeof getCACertificates === 'function'
+      ? getCACertificates('default')
+      : [...tls.rootCertificates, ...extraCAs(process.env.NODE_EXTRA_CA_CERTS)]
+  return defaults
+}
+
+function extraCAs(file: string | undefined): string[] {
+  if (file === undefined || file === '') return []
+  try {
+    return (
+      readFileSync(file, 'latin1').match(
+        /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g,
+      ) ?? []
+    )
+  } catch {
+    return [] // Node warned about it at startup and trusts none of it either.
   }
-  socket.once('close', () => {
-    const key = socket[kIdleKey]
-    // undici fails the request after 'close' listeners run; keep the record one turn longer.
-    if (key !== undefined) setImmediate(() => book.idle.delete(key)).unref()
-  })
 }
 
 /**
- * True when the connection failed on a socket that had completed an earlier response and had
- * read nothing since: the server closed an idle keep-alive socket as we wrote. Only then may a
- * non-idempotent request be sent again. Needs undici's SocketError socket info (UND_ERR_SOCKET).
+ * The client's transport, chosen once: a user's dispatcher always carries the requests;
+ * otherwise the client's own Agent (created on first use by `ownAgent`), except while a
+ * mocking library built on @mswjs/interceptors has replaced `fetch` (checked per request:
+ * a mock may be installed after the client was created).
  */
-export function failedOnReusedIdleSocket(book: SocketBook | undefined, err: unknown): boolean {
-  if (book === undefined) return false
-  const info = err as {
-    code?: unknown
-    socket?: {
-      localPort?: number
-      remoteAddress?: string
-      remotePort?: number
-      bytesRead?: number
-    }
+export function chooseSend(
+  userDispatcher: Dispatcher | undefined,
+  ownAgent: () => Dispatcher,
+): Send {
+  if (userDispatcher !== undefined) return (call) => sendWithDispatcher(userDispatcher, call)
+  return (call) => {
+    const agent = ownAgent()
+    return fetchIsMocked() ? sendWithFetch(agent, call) : sendOnAgent(agent, call)
   }
-  if (info?.code !== 'UND_ERR_SOCKET' || info.socket === undefined) return false
-  const { localPort, remoteAddress, remotePort, bytesRead } = info.socket
-  // The whole 4-tuple's varying part: two origins can share a local and a remote port.
-  const idleBytes = book.idle.get(`${localPort} ${remoteAddress}:${remotePort}`)
-  return idleBytes !== undefined && idleBytes > 0 && bytesRead === idleBytes
 }
 
 let seenFetch: unknown
@@ -130,79 +129,76 @@ export function fetchIsMocked(): boolean {
  * already encoded and validated, so undici's top-level `request(url)` (a URL parse and an
  * options copy per call, about a third of its CPU time here) is skipped.
  */
-export function sendOnAgent(
-  agent: Dispatcher,
-  origin: string,
-  path: string,
-  method: string,
-  headers: Record<string, string | string[]>,
-  body: WireBody,
-  signal: AbortSource,
-): Promise<RawResponse> {
+function sendOnAgent(agent: Dispatcher, call: Call): Promise<RawResponse> {
   return agent.request({
-    origin,
-    path,
-    method: method as Dispatcher.HttpMethod,
-    headers,
-    body: (body ?? null) as string | null,
-    signal: signal as never,
+    origin: call.origin,
+    path: call.path,
+    method: call.method as Dispatcher.HttpMethod,
+    headers: call.headers,
+    body: (call.body ?? null) as string | null,
+    signal: call as never,
   }) as unknown as Promise<RawResponse>
 }
 
 /**
- * The path for a user's dispatcher (`MockAgent`, any copy of undici): `undici.request`. Its response already has the
- * {@link RawResponse} shape, so it is returned as is (no extra promise or object per request).
+ * The path for a user's dispatcher (`MockAgent`, any copy of undici): `undici.request`. Its
+ * response already has the {@link RawResponse} shape, so it is returned as is.
  */
-export function sendWithUndici(
-  dispatcher: Dispatcher,
-  url: string,
-  method: string,
-  headers: Record<string, string | string[]>,
-  body: WireBody,
-  signal: AbortSource,
-): Promise<RawResponse> {
-  return request(url, {
-    method: method as Dispatcher.HttpMethod,
-    headers,
-    body: (body ?? null) as string | null,
-    signal: signal as never,
+function sendWithDispatcher(dispatcher: Dispatcher, call: Call): Promise<RawResponse> {
+  return request(call.url, {
+    method: call.method as Dispatcher.HttpMethod,
+    headers: call.headers,
+    body: (call.body ?? null) as string | null,
+    signal: call as never,
     dispatcher,
   }) as unknown as Promise<RawResponse>
+}
+
+/** A mocking library refused the request (no mock matched, or real connections are off). */
+export class MockRefusal {
+  readonly cause: unknown
+  constructor(cause: unknown) {
+    this.cause = cause
+  }
+}
+
+function isMockRefusal(err: unknown): boolean {
+  const e = err as { code?: unknown; name?: unknown; message?: unknown } | null
+  return (
+    e?.code === 'ERR_NOCK_NO_MATCH' ||
+    e?.name === 'NetConnectNotAllowedError' ||
+    (typeof e?.message === 'string' && e.message.startsWith('[MSW]'))
+  )
 }
 
 /**
  * The mocked path: through the replaced `globalThis.fetch`, so nock and msw intercept with no
  * client option. Redirects stay ours (`redirect: 'manual'`).
  */
-export async function sendWithFetch(
-  dispatcher: Dispatcher | undefined,
-  url: string,
-  method: string,
-  headers: Record<string, string | string[]>,
-  body: WireBody,
-  source: AbortSource,
-): Promise<RawResponse> {
+async function sendWithFetch(dispatcher: Dispatcher, call: Call): Promise<RawResponse> {
   // fetch wants a real AbortSignal; this path only runs under a mocking library.
   const controller = new AbortController()
-  if (source.aborted) controller.abort()
-  else source.once('abort', () => controller.abort())
+  if (call.aborted) controller.abort()
+  else call.once('abort', () => controller.abort())
+  const body = call.body
   const init: Record<string, unknown> = {
-    method,
-    headers: toHeaderPairs(headers),
+    method: call.method,
+    headers: toHeaderPairs(call.headers),
     signal: controller.signal,
     redirect: 'manual',
+    dispatcher,
   }
-  if (dispatcher !== undefined) init.dispatcher = dispatcher
   if (body !== undefined) {
     init.body = body
     if (typeof body !== 'string' && !(body instanceof Uint8Array)) init.duplex = 'half'
   }
   let response: Response
   try {
-    response = await globalThis.fetch(url, init as RequestInit)
+    response = await globalThis.fetch(call.url, init as RequestInit)
   } catch (err) {
     // fetch wraps the real failure ("fetch failed"); keep the cause so it maps to a code.
-    throw err instanceof TypeError && err.cause !== undefined ? err.cause : err
+    const cause = err instanceof TypeError && err.cause !== undefined ? err.cause : err
+    throw isMockRefusal(cause) ? new MockRefusal(cause) : cause
   }
   const out: Record<string, string | string[]> = {}
   response.headers.forEach((value, name) => {
@@ -221,7 +217,7 @@ export async function sendWithFetch(
   }
 }
 
-function toHeaderPairs(headers: Record<string, string | string[]>): Array<[string, string]> {
+function toHeaderPairs(headers: Headers): Array<[string, string]> {
   const pairs: Array<[string, string]> = []
   for (const name of Object.keys(headers)) {
     const value = headers[name]

@@ -1,5 +1,4 @@
-import { ClientError } from './errors.js'
-import { describe } from './headers.js'
+import { invalidArgument, typeOf } from './errors.js'
 
 /** A value that can fill a `{name}` placeholder of a path template. */
 export type PathParam = string | number | bigint | boolean
@@ -14,8 +13,6 @@ interface Template {
   /** literals[0] name[0] literals[1] name[1] ... literals[n] */
   literals: string[]
   names: string[]
-  /** For each placeholder: does it fill a whole path segment (`/{id}/`)? */
-  whole: boolean[]
 }
 
 const templates = new Map<string, Template>()
@@ -23,14 +20,14 @@ const maxCachedTemplates = 1000
 
 /**
  * Expands `/users/{id}` with percent-encoded params. Each param stays inside its segment: `/`,
- * `?`, `#` and `%` are encoded, and a param that is a whole segment may not be `.` or `..`
- * (the URL parser would collapse even `%2e%2e`), nor empty.
+ * `?`, `#` and `%` are encoded, no param may be empty, and no segment of the assembled path may
+ * be `.` or `..` (also spelled `%2e`, with a backslash counted as a separator as URL parsers do): servers
+ * and URL parsers collapse those, even percent-encoded.
  */
 export function expandPath(path: string, params: Record<string, PathParam> | undefined): string {
   if (typeof path !== 'string' || path.charCodeAt(0) !== 47 /* / */) {
-    throw new ClientError(
-      'FOO_ERR_INVALID_ARGUMENT',
-      `path must be a string starting with "/", got ${typeof path === 'string' ? JSON.stringify(path) : describe(path)}; it is appended to baseUrl.`,
+    throw invalidArgument(
+      `path must be a string starting with "/", got ${typeof path === 'string' ? JSON.stringify(path) : typeOf(path)}; it is appended to baseUrl.`,
     )
   }
   let template = templates.get(path)
@@ -39,57 +36,75 @@ export function expandPath(path: string, params: Record<string, PathParam> | und
     if (templates.size >= maxCachedTemplates) templates.clear()
     templates.set(path, template)
   }
-  const { literals, names, whole } = template
+  const { literals, names } = template
   if (names.length === 0 && params === undefined) return literals[0] as string
   if (params !== undefined && (typeof params !== 'object' || params === null)) {
-    throw new ClientError(
-      'FOO_ERR_INVALID_ARGUMENT',
-      `params must be an object of placeholder values, got ${describe(params)}.`,
-    )
+    throw invalidArgument(`params must be an object of placeholder values, got ${typeOf(params)}.`)
   }
   let out = literals[0] as string
+  let onlyDots: string[] | undefined
   for (let i = 0; i < names.length; i++) {
     const name = names[i] as string
-    const value = params === undefined ? undefined : params[name]
-    out += encodeParam(path, name, value, whole[i] as boolean) + literals[i + 1]
+    const encoded = encodeParam(path, name, params === undefined ? undefined : params[name])
+    // Only a value made of dots can help assemble a dot segment (anything else is in it too).
+    if (dots.test(encoded)) onlyDots = [...(onlyDots ?? []), name]
+    out += encoded + literals[i + 1]
   }
   if (params !== undefined) {
     for (const key of Object.keys(params)) {
       if (!names.includes(key)) {
-        throw new ClientError(
-          'FOO_ERR_INVALID_ARGUMENT',
+        throw invalidArgument(
           `params.${key} has no {${key}} placeholder in ${JSON.stringify(path)}; remove it or add the placeholder.`,
         )
       }
     }
   }
+  if (onlyDots !== undefined && dotSegment(out) !== undefined) {
+    throw invalidArgument(
+      `${onlyDots.map((name) => `params.${name}`).join(' and ')} in ${JSON.stringify(path)} make the segment ${JSON.stringify(dotSegment(out))}, a dot segment that URL parsers and servers collapse (even percent-encoded), escaping its place in the path; reject such values before calling.`,
+    )
+  }
   return out
+}
+
+const dots = /^\.+$/
+
+/** The first segment of `path` that is `.` or `..` once `%2e` is decoded, splitting on `/` and backslash. */
+function dotSegment(path: string): string | undefined {
+  for (const segment of path.split(/[/\\]/)) {
+    if (segment.length > 6 || segment === '') continue
+    const decoded = segment.replace(/%2e/gi, '.')
+    if (decoded === '.' || decoded === '..') return segment
+  }
+  return undefined
 }
 
 function parseTemplate(path: string): Template {
   const literals: string[] = []
   const names: string[] = []
-  const whole: boolean[] = []
   const pattern = /\{([^{}]*)\}/g
   let last = 0
   for (let match = pattern.exec(path); match !== null; match = pattern.exec(path)) {
     const name = match[1] as string
     if (!/^[A-Za-z_$][\w$]*$/.test(name)) {
-      throw new ClientError(
-        'FOO_ERR_INVALID_ARGUMENT',
+      throw invalidArgument(
         `path ${JSON.stringify(path)} has an invalid placeholder {${name}}; use an identifier such as {id}.`,
       )
     }
-    const before = path.slice(last, match.index)
-    literals.push(before)
+    literals.push(path.slice(last, match.index))
     names.push(name)
-    const end = match.index + match[0].length
-    whole.push(path[match.index - 1] === '/' && (end === path.length || path[end] === '/'))
-    last = end
+    last = match.index + match[0].length
   }
   literals.push(path.slice(last))
   for (let i = 0; i < literals.length; i++) literals[i] = checkLiteral(literals[i] as string, path)
-  return { literals, names, whole }
+  // Segments without a placeholder are fixed: check them once, here.
+  const fixed = path.replace(/[^/\\]*\{[^/\\]*/g, 'x')
+  if (dotSegment(fixed) !== undefined) {
+    throw invalidArgument(
+      `path ${JSON.stringify(path)} contains the dot segment ${JSON.stringify(dotSegment(fixed))} ("." or "..", also as %2e or between backslashes); write the resolved path.`,
+    )
+  }
+  return { literals, names }
 }
 
 /**
@@ -99,64 +114,46 @@ function parseTemplate(path: string): Template {
 function checkLiteral(literal: string, path: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
   if (/[?#{}\s\0-\x1f\x7f]/.test(literal)) {
-    throw new ClientError(
-      'FOO_ERR_INVALID_ARGUMENT',
+    throw invalidArgument(
       `path ${JSON.stringify(path)} contains "?", "#", "{", "}", whitespace or a control character outside a placeholder; pass query parameters with { query } and values with { params }.`,
-    )
-  }
-  if (/(^|\/)\.{1,2}(\/|$)/.test(literal)) {
-    throw new ClientError(
-      'FOO_ERR_INVALID_ARGUMENT',
-      `path ${JSON.stringify(path)} contains a "." or ".." segment; write the resolved path.`,
     )
   }
   try {
     return literal.replace(/[^\x21-\x7e]|["<>`]/gu, (char) => encodeURIComponent(char))
   } catch (cause) {
-    throw new ClientError(
-      'FOO_ERR_INVALID_ARGUMENT',
+    throw invalidArgument(
       `path ${JSON.stringify(path)} is not well-formed Unicode (a lone surrogate).`,
-      { cause },
+      cause,
     )
   }
 }
 
-function encodeParam(path: string, name: string, value: unknown, whole: boolean): string {
+function encodeParam(path: string, name: string, value: unknown): string {
   let text: string
   if (typeof value === 'string') text = value
   else if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') {
     if (typeof value === 'number' && !Number.isFinite(value)) text = ''
     else text = String(value)
   } else if (value === undefined) {
-    throw new ClientError(
-      'FOO_ERR_INVALID_ARGUMENT',
+    throw invalidArgument(
       `path ${JSON.stringify(path)} needs params.${name}; pass { params: { ${name}: ... } }.`,
     )
   } else {
-    throw new ClientError(
-      'FOO_ERR_INVALID_ARGUMENT',
-      `params.${name} must be a string, number, bigint or boolean, got ${describe(value)}.`,
+    throw invalidArgument(
+      `params.${name} must be a string, number, bigint or boolean, got ${typeOf(value)}.`,
     )
   }
   if (text === '') {
-    throw new ClientError(
-      'FOO_ERR_INVALID_ARGUMENT',
+    throw invalidArgument(
       `params.${name} is empty (or not a finite number); an empty path segment would address a different resource.`,
-    )
-  }
-  if (whole && (text === '.' || text === '..')) {
-    throw new ClientError(
-      'FOO_ERR_INVALID_ARGUMENT',
-      `params.${name} is ${JSON.stringify(text)}, a dot segment the URL parser would collapse (even percent-encoded), escaping its path segment; reject it before calling.`,
     )
   }
   try {
     return encodeURIComponent(text)
   } catch (cause) {
-    throw new ClientError(
-      'FOO_ERR_INVALID_ARGUMENT',
+    throw invalidArgument(
       `params.${name} is not well-formed Unicode (a lone surrogate); fix the string before calling.`,
-      { cause },
+      cause,
     )
   }
 }
@@ -172,10 +169,7 @@ export function serializeQuery(query: Query | undefined): string {
     return text === '' ? '' : `?${text}`
   }
   if (typeof query !== 'object' || query === null || Array.isArray(query)) {
-    throw new ClientError(
-      'FOO_ERR_INVALID_ARGUMENT',
-      `query must be an object or URLSearchParams, got ${describe(query)}.`,
-    )
+    throw invalidArgument(`query must be an object or URLSearchParams, got ${typeOf(query)}.`)
   }
   let out = ''
   for (const key of Object.keys(query)) {
@@ -198,23 +192,18 @@ function appendPair(out: string, key: string, value: unknown): string {
     text = String(value)
   else if (value instanceof Date) {
     if (Number.isNaN(value.getTime())) {
-      throw new ClientError('FOO_ERR_INVALID_ARGUMENT', `query.${key} is an invalid Date.`)
+      throw invalidArgument(`query.${key} is an invalid Date.`)
     }
     text = value.toISOString()
   } else {
-    throw new ClientError(
-      'FOO_ERR_INVALID_ARGUMENT',
-      `query.${key} must be a string, number, boolean, Date, null or an array of them, got ${describe(value)}; serialise objects yourself (e.g. JSON.stringify).`,
+    throw invalidArgument(
+      `query.${key} must be a string, number, boolean, Date, null or an array of them, got ${typeOf(value)}; serialise objects yourself (e.g. JSON.stringify).`,
     )
   }
   try {
     return `${out}${out === '' ? '?' : '&'}${encodeURIComponent(key)}=${encodeURIComponent(text)}`
   } catch (cause) {
-    throw new ClientError(
-      'FOO_ERR_INVALID_ARGUMENT',
-      `query.${key} is not well-formed Unicode (a lone surrogate).`,
-      { cause },
-    )
+    throw invalidArgument(`query.${key} is not well-formed Unicode (a lone surrogate).`, cause)
   }
 }
 

@@ -8,10 +8,12 @@ export interface Certificate {
   key: string
 }
 
-let cached: Promise<Certificate> | undefined
+const cached = new Map<string, Promise<Certificate>>()
 
 /**
- * Makes (once per process) a self-signed certificate for local TLS servers.
+ * Makes (once per process and common name) a self-signed certificate for local TLS servers. Two
+ * servers whose certificates must be told apart by a client trusting both need two names: TLS
+ * looks an issuer up by its name.
  *
  * @example
  * ```ts
@@ -19,8 +21,10 @@ let cached: Promise<Certificate> | undefined
  * https.createServer({ cert, key }, handler)
  * ```
  */
-export function createCertificate(): Promise<Certificate> {
-  cached ??= generate([{ name: 'commonName', value: 'localhost' }], {
+export function createCertificate(commonName = 'localhost'): Promise<Certificate> {
+  const made = cached.get(commonName)
+  if (made !== undefined) return made
+  const making = generate([{ name: 'commonName', value: commonName }], {
     keySize: 2048,
     algorithm: 'sha256',
     extensions: [
@@ -35,5 +39,6 @@ export function createCertificate(): Promise<Certificate> {
       },
     ],
   }).then((pems) => ({ cert: pems.cert, key: pems.private }))
-  return cached
+  cached.set(commonName, making)
+  return making
 }

@@ -57,6 +57,14 @@ export const FAULTS = [
   'redirect-loop',
   /** 200 with `connection: close`, then the listener closes, every socket is destroyed and the same port reopens after `ms` (default 20). */
   'restart',
+  /** Reads the whole request (the server may have acted on it), then closes the connection without a response byte. */
+  'close-after-read',
+  /** 302 to `/fault/ok` whose chunked body trickles one byte every `ms` (default 1000) and never ends. */
+  'redirect-trickle',
+  /** 503 with `Retry-After: <after>` (default 0) whose chunked body trickles one byte every `ms` (default 1000) and never ends. */
+  'status-503-trickle',
+  /** 500 with part of a JSON error body, then nothing until the client gives up. */
+  'status-500-stall',
 ] as const
 
 /** One fault the server can inject. */
@@ -66,7 +74,7 @@ export type FaultName = (typeof FAULTS)[number]
 export interface RandomFaults {
   /** Any integer; the same seed and request ids give the same faults. */
   seed: number
-  /** Relative weights; defaults to every fault with weight 1. A fault absent here is never picked. */
+  /** Relative weights; defaults to weight 1 for every fault up to `restart` (later ones only when named here). A fault absent here is never picked. */
   weights?: Partial<Record<FaultName, number>>
 }
 
@@ -327,8 +335,7 @@ function inject(
       slowBody(res, params.ms ?? 80)
       return
     case 'stall-body':
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' })
-      res.write('{"stalled":"')
+      stall(res, 200, '{"stalled":"')
       return
     case 'never-respond':
       return
@@ -384,7 +391,35 @@ function inject(
       res.once('finish', () => params.restart(params.ms ?? 20))
       echo(req, res, 'fault')
       return
+    case 'close-after-read':
+      req.resume()
+      req.once('end', () => socket.destroy())
+      return
+    case 'redirect-trickle':
+      res.writeHead(302, { location: '/fault/ok' })
+      trickle(res, params.ms ?? 1000)
+      return
+    case 'status-503-trickle':
+      res.writeHead(503, { 'retry-after': params.after, 'content-type': 'application/json' })
+      trickle(res, params.ms ?? 1000)
+      return
+    case 'status-500-stall':
+      stall(res, 500, '{"error":"partial')
+      return
   }
+}
+
+/** Promises a 1000-byte JSON body, sends `start`, then nothing until the client gives up. */
+function stall(res: http.ServerResponse, status: number, start: string): void {
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': '1000' })
+  res.write(start)
+}
+
+/** Writes one byte every `ms`, forever (until the client goes away). */
+function trickle(res: http.ServerResponse, ms: number): void {
+  res.write('x')
+  const timer = setInterval(() => res.write('x'), ms)
+  res.once('close', () => clearInterval(timer))
 }
 
 /** Answers 200 with what the server saw, after reading the request body. */
@@ -481,9 +516,12 @@ function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms))
 }
 
+// Faults added after `restart` are picked only when weighted: a seed picks what it always did.
+const PICKED_BY_DEFAULT = FAULTS.slice(0, FAULTS.indexOf('restart') + 1)
+
 /** A deterministic fault for a key: FNV-1a of seed + key into mulberry32, then a weighted pick. */
 function weightedPicker(random: RandomFaults): (key: string) => FaultName {
-  const weights = random.weights ?? Object.fromEntries(FAULTS.map((fault) => [fault, 1]))
+  const weights = random.weights ?? Object.fromEntries(PICKED_BY_DEFAULT.map((fault) => [fault, 1]))
   const table = FAULTS.filter((fault) => (weights[fault] ?? 0) > 0).map(
     (fault) => [fault, weights[fault] ?? 0] as const,
   )

@@ -15,6 +15,8 @@ export interface StartServerOptions {
   handler?: http.RequestListener
   /** Server keep-alive timeout in ms (Node's default is 5000). */
   keepAliveTimeout?: number
+  /** HTTPS: the common name of its self-signed certificate (default `localhost`). */
+  commonName?: string
 }
 
 /** A started server on 127.0.0.1. */
@@ -55,7 +57,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
   let ca: string | undefined
   let server: http.Server
   if (protocol === 'https') {
-    const { cert, key } = await createCertificate()
+    const { cert, key } = await createCertificate(options.commonName)
     ca = cert
     server = https.createServer({ cert, key }, handler)
   } else {

@@ -16,7 +16,13 @@ import { interleave, summarize } from '../stats.mjs'
 const { quick } = partOptions()
 const repeats = quick ? 3 : 20
 const fixture = fileURLToPath(new URL('./exit-fixture.mjs', import.meta.url))
-const peers = ['@foo/client', 'undici.request', 'fetch']
+const peers = [
+  '@foo/client',
+  '@foo/client preferFastExit()',
+  'undici.request',
+  'fetch',
+  'bare node',
+]
 const endings = ['natural', 'exit']
 const fooReady = Boolean(await loadFooClient())
 // The fixture imports this file directly, so that it loads no more of the harness for one peer.
@@ -54,7 +60,7 @@ function latency(peer, ending, origin) {
 
 const server = await startServerProcess({ keepAliveTimeout: 60_000 })
 const cases = peers
-  .filter((peer) => fooReady || peer !== '@foo/client')
+  .filter((peer) => fooReady || !peer.startsWith('@foo/client'))
   .flatMap((peer) => endings.map((ending) => ({ peer, ending })))
 /** @type {Record<string, { total: number[], toExitEvent: number[], failures: number }>} */
 const samples = {}

@@ -1,4 +1,4 @@
-import type { LifecycleRegistry, TrackedEntry } from './registry.js'
+import type { SharedRegistry, TrackedEntry } from './registry.js'
 
 /** How a resource is ended; see `manage()`. */
 export interface ResourceHooks<R> {
@@ -20,7 +20,7 @@ export class Entry<R extends object> implements TrackedEntry {
   readonly resource: R
   readonly #hooks: ResourceHooks<R>
   readonly #owner: WeakRef<object>
-  readonly #registry: LifecycleRegistry
+  readonly #registry: SharedRegistry
   #state: State = 'open'
   #closing: Promise<void> | undefined
 
@@ -30,7 +30,7 @@ export class Entry<R extends object> implements TrackedEntry {
     hooks: ResourceHooks<R>,
     name: string,
     createdAt: string,
-    registry: LifecycleRegistry,
+    registry: SharedRegistry,
   ) {
     this.resource = resource
     this.#hooks = hooks

@@ -1,4 +1,4 @@
-import type { LifecycleRegistry } from './registry.js'
+import type { SharedRegistry } from './registry.js'
 
 /**
  * Adds the one `process.on('exit')` listener of this process (called once per registry, on the
@@ -7,12 +7,12 @@ import type { LifecycleRegistry } from './registry.js'
  * nodejs/node#56645 (undici#5680). It never keeps the process alive and never changes the exit
  * code.
  */
-export function closeOnExit(registry: Pick<LifecycleRegistry, 'live'>): void {
+export function closeOnExit(registry: Pick<SharedRegistry, 'live'>): void {
   process.on('exit', () => destroyAll(registry))
 }
 
 /** Destroys every live entry, synchronously; one that throws does not stop the others. */
-export function destroyAll(registry: Pick<LifecycleRegistry, 'live'>): void {
+export function destroyAll(registry: Pick<SharedRegistry, 'live'>): void {
   for (const entry of registry.live()) {
     try {
       entry.destroy()

@@ -1,8 +1,8 @@
 import { constants } from 'node:os'
 import { invalidArgument } from '../errors.js'
-import { maxTimerMs } from '../options.js'
+import { checkMs } from '../limits.js'
 import { destroyAll } from './exit.js'
-import { getRegistry, type LifecycleRegistry } from './registry.js'
+import { type SharedRegistry, sharedRegistry } from './registry.js'
 
 /** Options for {@link gracefulShutdown}. */
 export interface GracefulShutdownOptions {
@@ -75,18 +75,8 @@ export function gracefulShutdown(options: GracefulShutdownOptions = {}): () => v
       `gracefulShutdown({ signals }): signals must be a non-empty array of signal names this platform can catch, like 'SIGTERM' (not SIGKILL or SIGSTOP), got ${JSON.stringify(signals)}.`,
     )
   }
-  const timeoutMs = options.timeoutMs ?? 10_000
-  if (
-    typeof timeoutMs !== 'number' ||
-    !Number.isFinite(timeoutMs) ||
-    timeoutMs < 0 ||
-    timeoutMs > maxTimerMs
-  ) {
-    throw invalidArgument(
-      `gracefulShutdown({ timeoutMs }): timeoutMs must be a number of ms from 0 to ${maxTimerMs}, got ${typeof timeoutMs === 'number' ? String(timeoutMs) : typeof timeoutMs}.`,
-    )
-  }
-  const registry = getRegistry()
+  const timeoutMs = checkMs('gracefulShutdown({ timeoutMs })', options.timeoutMs, 10_000, 0)
+  const registry = sharedRegistry()
   let state = registry.graceful as GracefulState | undefined
   if (state === undefined || state.installs === 0) {
     state = {
@@ -112,7 +102,7 @@ export function gracefulShutdown(options: GracefulShutdownOptions = {}): () => v
   }
 }
 
-function install(registry: LifecycleRegistry, state: GracefulState): void {
+function install(registry: SharedRegistry, state: GracefulState): void {
   for (const signal of state.signals) {
     const listener = (received: NodeJS.Signals) => onSignal(registry, state, received)
     state.listeners.set(signal, listener)
@@ -125,7 +115,7 @@ function removeListeners(state: GracefulState): void {
   state.listeners.clear()
 }
 
-function onSignal(registry: LifecycleRegistry, state: GracefulState, signal: NodeJS.Signals): void {
+function onSignal(registry: SharedRegistry, state: GracefulState, signal: NodeJS.Signals): void {
   if (state.draining) {
     // Second signal: the user wants out now.
     destroyAll(registry)

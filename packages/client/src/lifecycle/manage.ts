@@ -1,7 +1,7 @@
-import { invalidArgument } from '../errors.js'
+import { invalidArgument, typeOf } from '../errors.js'
 import { Entry, type ResourceHooks } from './entry.js'
-import { getRegistry } from './registry.js'
-import { captureCreationStack } from './stack.js'
+import { sharedRegistry } from './registry.js'
+import { captureStack, formatStack } from './stack.js'
 
 export type { ResourceHooks } from './entry.js'
 
@@ -61,12 +61,12 @@ export function manage<R extends object>(
 ): Managed {
   if ((typeof owner !== 'object' && typeof owner !== 'function') || owner === null) {
     throw invalidArgument(
-      `manage(owner, ...): owner must be an object, got ${describe(owner)}. Pass the instance whose lifetime the resource follows (usually \`this\`).`,
+      `manage(owner, ...): owner must be an object, got ${typeOf(owner)}. Pass the instance whose lifetime the resource follows (usually \`this\`).`,
     )
   }
   if ((typeof resource !== 'object' && typeof resource !== 'function') || resource === null) {
     throw invalidArgument(
-      `manage(owner, resource, ...): resource must be an object, got ${describe(resource)}.`,
+      `manage(owner, resource, ...): resource must be an object, got ${typeOf(resource)}.`,
     )
   }
   if (resource === owner) {
@@ -93,9 +93,23 @@ export function manage<R extends object>(
       'manage(owner, resource, hooks, options): options.name must be a string when given.',
     )
   }
-  const registry = getRegistry()
   const name = options.name ?? owner.constructor?.name ?? 'Object'
-  const entry = new Entry(owner, resource, hooks, name, captureCreationStack(manage), registry)
+  return track(owner, resource, hooks, name, formatStack(captureStack(manage)))
+}
+
+/**
+ * {@link manage} without the argument checks and with the creation stack given, formatted
+ * (`@foo/client`'s own clients: they capture it at construction and register on first use).
+ */
+export function track<R extends object>(
+  owner: object,
+  resource: R,
+  hooks: ResourceHooks<R>,
+  name: string,
+  createdAt: string,
+): Managed {
+  const registry = sharedRegistry()
+  const entry = new Entry(owner, resource, hooks, name, createdAt, registry)
   registry.track(entry, owner)
   return {
     get closed() {
@@ -105,8 +119,4 @@ export function manage<R extends object>(
     destroy: () => entry.destroy(),
     adopt: (socket) => entry.adopt(socket),
   }
-}
-
-function describe(value: unknown): string {
-  return value === null ? 'null' : typeof value
 }

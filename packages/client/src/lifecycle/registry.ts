@@ -72,26 +72,34 @@ export interface LifecycleRegistry {
   entries(): LifecycleEntryInfo[]
   /** Which managed owner a socket belongs to (sockets recorded by `Managed.adopt`). */
   ownerOf(socket: object): LifecycleOwnerInfo | undefined
-  /** @internal Starts tracking an entry; registers the finalizer on `owner`. */
+}
+
+/**
+ * The same object as copies of this package see it: the public protocol plus what they share to
+ * keep one exit listener, one finalization registry and one `gracefulShutdown` per process. Not
+ * for applications; changing any member here breaks older copies in the same process.
+ */
+export interface SharedRegistry extends LifecycleRegistry {
+  /** Starts tracking an entry; registers the finalizer on `owner`. */
   track(entry: TrackedEntry, owner: object): void
-  /** @internal Stops tracking (after close finished or destroy). */
+  /** Stops tracking (after close finished or destroy). */
   untrack(entry: TrackedEntry): void
-  /** @internal Records that `socket` belongs to `entry`. */
+  /** Records that `socket` belongs to `entry`. */
   adopt(socket: object, entry: TrackedEntry): void
-  /** @internal Entries not yet untracked, for the exit listener and graceful shutdown. */
+  /** Entries not yet untracked, for the exit listener and graceful shutdown. */
   live(): TrackedEntry[]
-  /** @internal Per-process state of `gracefulShutdown`, shared between copies. */
+  /** Per-process state of `gracefulShutdown`. */
   graceful: unknown
 }
 
-function createRegistry(): LifecycleRegistry {
+function createRegistry(): SharedRegistry {
   const tracked = new Set<TrackedEntry>()
   const sockets = new WeakMap<object, TrackedEntry>()
   const finalizer = finalizersEnabled()
     ? new FinalizationRegistry<TrackedEntry>((entry) => entry.finalize())
     : undefined
   let exitListening = false
-  const registry: LifecycleRegistry = {
+  const registry: SharedRegistry = {
     version: 1,
     entries: () =>
       [...tracked].map((entry) => ({
@@ -128,7 +136,7 @@ function createRegistry(): LifecycleRegistry {
   return registry
 }
 
-let ownRegistry: LifecycleRegistry | undefined
+let ownRegistry: SharedRegistry | undefined
 
 /**
  * The registry this copy uses: the shared one at `globalThis[Symbol.for('@foo/client.lifecycle')]`,
@@ -142,8 +150,13 @@ let ownRegistry: LifecycleRegistry | undefined
  * ```
  */
 export function getRegistry(): LifecycleRegistry {
+  return sharedRegistry()
+}
+
+/** {@link getRegistry} with the members copies of this package share. */
+export function sharedRegistry(): SharedRegistry {
   if (ownRegistry !== undefined) return ownRegistry
-  const host = globalThis as { [registryKey]?: LifecycleRegistry }
+  const host = globalThis as { [registryKey]?: SharedRegistry }
   const found = host[registryKey]
   if (found === undefined) {
     ownRegistry = createRegistry()

@@ -2,6 +2,7 @@ import { inspect } from 'node:util'
 import { Client, HttpError, isClientError } from '@foo/client'
 import { type FaultServer, startFaultServer } from '@foo/testkit'
 import { afterEach, describe, expect, it } from 'vitest'
+import { renderings } from '../helpers/renderings.js'
 import { gc } from './helpers.js'
 
 const TOKEN = 'tok-SECRET-4f1e9a'
@@ -29,20 +30,6 @@ async function rejection(promise: Promise<unknown>): Promise<Error & { code: str
   )
   if (!isClientError(outcome)) throw new Error(`expected a ClientError, got ${inspect(outcome)}`)
   return outcome
-}
-
-/** Every way a user or a logger can turn an error into text. */
-function renderings(value: unknown): string[] {
-  const error = value as Error & { url?: unknown; cause?: unknown }
-  return [
-    String(value),
-    error.message ?? '',
-    error.stack ?? '',
-    inspect(value, { depth: 8, showHidden: true }),
-    JSON.stringify(value) ?? '',
-    String(error.url ?? ''),
-    inspect(error.cause, { depth: 8 }),
-  ]
 }
 
 describe('TLS verification', () => {
