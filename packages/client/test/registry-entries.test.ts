@@ -54,7 +54,12 @@ describe('registry entries of clients', () => {
     expect(entry?.createdAt).toMatch(/^ {4}at /)
     expect(entry?.createdAt).toMatch(new RegExp(`registry-entries\\.test\\.ts:${line}:\\d+`))
     const owner = getRegistry().ownerOf(sockets[0] as object)
-    expect(owner).toEqual({ name: 'Catalog', createdAt: entry?.createdAt, reachable: true })
+    expect(owner).toEqual({
+      name: 'Catalog',
+      createdAt: entry?.createdAt,
+      reachable: true,
+      closed: false,
+    })
   })
 
   it('with Error.stackTraceLimit = 0 nothing is captured: createdAt is empty', async () => {

@@ -44,6 +44,10 @@ export class Entry<R extends object> implements TrackedEntry {
     return this.#state !== 'open'
   }
 
+  get ownerRef(): WeakRef<object> {
+    return this.#owner
+  }
+
   reachable(): boolean {
     return this.#owner.deref() !== undefined
   }

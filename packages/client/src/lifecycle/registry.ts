@@ -22,6 +22,11 @@ export interface LifecycleEntryInfo {
   readonly closed: boolean
   /** The managed resource (for a client: the undici dispatcher it created). */
   readonly resource: object
+  /**
+   * The owner itself, held weakly (a reader can tell where it is kept, never keep it alive).
+   * Absent for entries made by an older copy of the package.
+   */
+  readonly owner?: WeakRef<object>
 }
 
 /** The owner of an adopted socket, as {@link LifecycleRegistry.ownerOf} returns it. */
@@ -29,6 +34,8 @@ export interface LifecycleOwnerInfo {
   readonly name: string
   readonly createdAt: string
   readonly reachable: boolean
+  /** `true` once the owner's `close()` or `destroy()` started (its sockets are closing). */
+  readonly closed: boolean
 }
 
 /**
@@ -41,6 +48,8 @@ export interface TrackedEntry {
   readonly createdAt: string
   readonly closed: boolean
   readonly resource: object
+  /** The owner, weakly (optional: copies older than this field lack it). */
+  readonly ownerRef?: WeakRef<object>
   reachable(): boolean
   close(): Promise<void>
   destroy(): void
@@ -108,11 +117,17 @@ function createRegistry(): SharedRegistry {
         reachable: entry.reachable(),
         closed: entry.closed,
         resource: entry.resource,
+        ...(entry.ownerRef === undefined ? {} : { owner: entry.ownerRef }),
       })),
     ownerOf(socket) {
       const entry = typeof socket === 'object' && socket !== null ? sockets.get(socket) : undefined
       if (entry === undefined) return undefined
-      return { name: entry.name, createdAt: entry.createdAt, reachable: entry.reachable() }
+      return {
+        name: entry.name,
+        createdAt: entry.createdAt,
+        reachable: entry.reachable(),
+        closed: entry.closed,
+      }
     },
     track(entry, owner) {
       tracked.add(entry)

@@ -66,7 +66,10 @@ describe('manage()', () => {
       name: 'Api',
       createdAt: entry?.createdAt,
       reachable: true,
+      closed: false,
     })
+    // The owner, weakly: a reader can find where it is kept without keeping it alive.
+    expect(entry?.owner?.deref()).toBe(api)
     expect(getRegistry().ownerOf({})).toBeUndefined()
     await api.managed.close()
     expect(
