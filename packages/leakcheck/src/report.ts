@@ -2,6 +2,7 @@ import path from 'node:path'
 import { codeFrame, originalPosition } from './code-frame.js'
 import { fixLine, type ReportContext } from './fix.js'
 import { parseStack, userFrames } from './frames.js'
+import type { KeptClient } from './kept-clients.js'
 import { groupHandles, type LeakGroup } from './policy.js'
 import type { Endpoint, HandleKind, OpenHandle, Scope, StackFrame } from './tracker/types.js'
 
@@ -245,4 +246,31 @@ export function formatGroups(groups: readonly LeakGroup[], options: FormatOption
 export function formatLeaks(leaks: readonly OpenHandle[], options: FormatOptions = {}): string {
   if (leaks.length === 0) return 'No open handles.'
   return formatGroups(groupHandles(leaks), options)
+}
+
+/**
+ * Formats `@foo/client`s a test file created and kept where they outlive it (`globalThis`,
+ * `process`), with where each was created and how to fix it.
+ *
+ * @example
+ * ```ts
+ * formatKeptClients([{ name: 'Api', createdAt: '    at api.test.ts:3:13', path: 'globalThis.api' }])
+ * ```
+ */
+export function formatKeptClients(
+  kept: readonly KeptClient[],
+  options: FormatOptions = {},
+): string {
+  const root = options.root ?? process.cwd()
+  return kept
+    .map((client) => {
+      const [created] = userFrames(parseStack(client.createdAt))
+      const where = created === undefined ? '' : `, created at ${showFrame(created, root)}`
+      return [
+        `@foo/client ${client.name} kept in ${client.path}${where}`,
+        '  It outlives this file, and its connections with it.',
+        `  Fix: keep it in a module-level \`const\` of the test file (it closes itself once the file is done and at exit), or call \`await ${client.path.split('.').at(-1) ?? 'client'}.close()\` in afterAll.`,
+      ].join('\n')
+    })
+    .join('\n\n')
 }

@@ -3,9 +3,10 @@
 import { aroundAll, aroundEach, expect, inject } from 'vitest'
 import { check } from './check.js'
 import { LeakError } from './errors.js'
+import { clientEntries, type KeptClient, keptClients } from './kept-clients.js'
 import { fromProvided, PROVIDE_KEY } from './options.js'
 import type { LeakGroup } from './policy.js'
-import { formatGroups } from './report.js'
+import { formatGroups, formatKeptClients } from './report.js'
 import type { FileStats } from './summary.js'
 import { startTracker } from './tracker/index.js'
 
@@ -42,21 +43,22 @@ function remember(groups: LeakGroup[]): void {
     for (const h of [...group.causes, ...group.members]) reported.add(h.id)
 }
 
-function leakError(groups: LeakGroup[], where: string): LeakError {
-  const error = new LeakError(
-    groups,
-    `${where}\n\n${formatGroups(groups, { root: process.cwd() })}`,
-  )
+function leakError(groups: LeakGroup[], where: string, kept: KeptClient[] = []): LeakError {
+  const root = process.cwd()
+  const parts = [where]
+  if (groups.length > 0) parts.push(formatGroups(groups, { root }))
+  if (kept.length > 0) parts.push(formatKeptClients(kept, { root }))
+  const error = new LeakError(groups, parts.join('\n\n'))
   // The report carries its own frames and code frames. An empty stack keeps Vitest from parsing
   // them again (or adding this setup file's), and JSON/JUnit reporters fall back to the message.
   error.stack = ''
   return error
 }
 
-function report(groups: LeakGroup[], where: string): void {
+function report(groups: LeakGroup[], where: string, kept: KeptClient[] = []): void {
   remember(groups)
-  stats.leaks += groups.length
-  const error = leakError(groups, where)
+  stats.leaks += groups.length + kept.length
+  const error = leakError(groups, where, kept)
   if (options.mode === 'warn') {
     console.warn(`[leakcheck] warning (mode: 'warn', the run is not failed): ${error.message}`)
     return
@@ -108,19 +110,20 @@ aroundAll(async (runSuite, {}, suite) => {
       `[leakcheck] warning: harmless but still pending when their test or file ended (they do not fail the run):\n\n${formatGroups(warnings, { root: process.cwd() })}`,
     )
   }
-  ;(suite as TaskView).meta.leakcheckStats = { ...stats, leaks: stats.leaks + verdict.leaks.length }
+  // A @foo/client this file created and kept on globalThis/process outlives it.
+  const kept = file === undefined ? [] : keptClients(clientEntries(), file)
+  ;(suite as TaskView).meta.leakcheckStats = {
+    ...stats,
+    leaks: stats.leaks + verdict.leaks.length + kept.length,
+  }
   if (failure !== undefined) {
     // The file already failed: show its leaks too, without hiding the original error.
-    if (verdict.leaks.length > 0) {
-      console.warn(leakError(verdict.leaks, 'Also left open by this file:').message)
+    if (verdict.leaks.length > 0 || kept.length > 0) {
+      console.warn(leakError(verdict.leaks, 'Also left open by this file:', kept).message)
     }
     throw failure
   }
-  if (verdict.leaks.length > 0) {
-    report(
-      verdict.leaks,
-      'Still open after the last afterAll of this file (opened at its top level, in beforeAll, ' +
-        'by a test and found only now, or kept by a pool or server of the file):',
-    )
+  if (verdict.leaks.length > 0 || kept.length > 0) {
+    report(verdict.leaks, 'Still open after the last afterAll of this file:', kept)
   }
 })

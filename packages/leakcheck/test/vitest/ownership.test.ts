@@ -137,9 +137,20 @@ describe.each(POOLS)('in the %s pool', (pool) => {
     expect(text).toMatch(new RegExp(String.raw`>\s+${line} \|\s+const server = startDevServer\(\)`))
   })
 
+  it('a @foo/client the file keeps on globalThis outlives it and fails the file; one in a module const does not', () => {
+    expect(status(run(), 'kept.spec.ts', 'the module-level client')).toBe('passed')
+    expect(status(run(), 'kept.spec.ts', 'a client kept on globalThis')).toBe('passed')
+    const file = fileMessage(run(), 'kept.spec.ts')
+    expect(file).toContain(
+      '@foo/client Client kept in globalThis.sharedApi, created at kept.spec.ts:',
+    )
+    expect(file).toContain('`await sharedApi.close()` in afterAll')
+    expect(file.match(/@foo\/client Client kept in/g)).toHaveLength(1)
+  })
+
   it('counts closed by GC only what a finalizer closed (here nothing), and the leaks by root cause', () => {
     expect(run().stdout).toMatch(
-      /^leakcheck: 25 tests checked in 8 files, 9 leaks, 1 warning, 0 handles closed by GC$/m,
+      /^leakcheck: 27 tests checked in 9 files, 10 leaks, 1 warning, 0 handles closed by GC$/m,
     )
   })
 })

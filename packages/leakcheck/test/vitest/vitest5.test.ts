@@ -147,7 +147,7 @@ describe.skipIf(!supported)('Vitest 5 (Node >= 22.12; skipped on older Node)', (
     ).toContain('connection opened by: causes.spec.ts > opens a keep-alive connection')
     expect(ownership.files.get('one-report.spec.ts')?.message).toMatch(/HTTP\/2 session/)
     expect(ownership.stdout).toMatch(
-      /^leakcheck: 25 tests checked in 8 files, 9 leaks, 1 warning, 0 handles closed by GC$/m,
+      /^leakcheck: 27 tests checked in 9 files, 10 leaks, 1 warning, 0 handles closed by GC$/m,
     )
   })
 })
