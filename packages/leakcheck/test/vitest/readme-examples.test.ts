@@ -11,7 +11,7 @@ import { FIXTURES_DIR, runVitest, testResult, type VitestRun } from '../helpers/
 const files = {
   'vitest.config.ts': 'export default defineConfig({ plugins: [leakcheck()] })',
   'shared-agent.spec.ts': 'const agent = new Agent() // shared by every test of the file',
-  'sdk.spec.ts': 'never closed, and not a leak',
+  'sdk.spec.ts': 'never closed: not a leak',
   'timers.spec.ts': "test('polls forever'",
 }
 
