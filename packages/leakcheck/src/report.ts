@@ -88,7 +88,7 @@ function stateText(handle: OpenHandle): string {
     case 'unref':
       return "unref'd"
     case 'closing':
-      return 'still closing'
+      return handle.kind === 'timer' ? 'about to fire' : 'still closing'
     case 'starting':
       return 'not listening yet'
     default:
