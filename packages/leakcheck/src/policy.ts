@@ -306,9 +306,18 @@ export function judge(
   }
 
   const all = mergeGroups(groups)
+  // Worth waiting for: what is closing or still starting. Not the server end of a connection
+  // whose client end is here and open: a stopped server waits on that client, which will not go.
+  const clientPeer = (h: OpenHandle) =>
+    handles.find((c) => isSocket(c) && c.role === 'client' && peerOf(c, [h]) !== undefined)
   const closing = all
     .flatMap((g) => [...g.causes, ...g.members])
-    .filter((h) => h.state === 'closing')
+    .filter((h) => h.state === 'closing' || h.state === 'starting')
+    .filter((h) => {
+      if (h.role !== 'accepted') return true
+      const peer = clientPeer(h)
+      return peer === undefined || peer.state === 'closing'
+    })
   return {
     leaks: all.filter((g) => g.severity === 'leak'),
     warnings: all.filter((g) => g.severity === 'warning'),

@@ -251,3 +251,19 @@ describe('merging', () => {
     expect(verdict.leaks[0]?.sites.map((site) => site.line)).toEqual([10, 20, 30])
   })
 })
+
+describe('what a check waits for', () => {
+  it('not the server end of a connection whose client end, here, stays open', () => {
+    const s = server(8700, 't')
+    const [client, accepted] = connection(s, 50071, { scope: { file: FILE, test: 't' } })
+    const stuck = { ...accepted, state: 'closing' as const }
+    expect(judge([client, stuck], { at: 'test', file: FILE, test: 't' }).closing).toEqual([])
+    const ending = { ...client, state: 'closing' as const }
+    expect(judge([ending, stuck], { at: 'test', file: FILE, test: 't' }).closing).toHaveLength(2)
+  })
+
+  it('a server still resolving its address', () => {
+    const starting = { ...server(8701, 't'), state: 'starting' as const }
+    expect(judge([starting], { at: 'test', file: FILE, test: 't' }).closing).toHaveLength(1)
+  })
+})
