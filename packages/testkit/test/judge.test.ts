@@ -1,13 +1,12 @@
-import type { ConnectionRecord } from '@foo/testkit'
 import { describe, expect, it } from 'vitest'
-import { countEndings, judge, type Observation, parseMarkers } from '../src/judge.js'
-import { SCENARIOS, type Scenario } from '../src/scenarios.js'
-
-const byId = (id: string): Scenario => {
-  const scenario = SCENARIOS.find((s) => s.id === id)
-  if (!scenario) throw new Error(`no scenario ${id}`)
-  return scenario
-}
+import {
+  scenario as byId,
+  type ConnectionRecord,
+  countEndings,
+  judge,
+  type Observation,
+  parseMarkers,
+} from '../src/index.js'
 
 const T = 1_700_000_000_000
 
@@ -108,7 +107,7 @@ describe('judge', () => {
     })
     const verdict = judge(scenario, 'client', seen, 'linux')
     expect(verdict.msToExit).toBe(60)
-    expect(verdict.reasons).toEqual(['1 in-flight request(s) never completed'])
+    expect(verdict.reasons).toEqual(['1 in-flight request(s) never answered'])
     expect(judge(scenario, 'undici', seen, 'linux').status).toBe('n/a')
   })
 
@@ -135,6 +134,53 @@ describe('judge', () => {
   })
 })
 
+describe('judge, what only some scenarios ask', () => {
+  it('needs a request cut when the process ends with requests in flight', () => {
+    const scenario = byId('process-exit-in-flight')
+    const exit = { code: 3, signal: null }
+    const answered = observation({ exit })
+    expect(judge(scenario, 'client', answered, 'linux').reasons).toEqual([
+      'no request was in flight when the process ended',
+    ])
+    const cut = observation({ exit, connections: [connection({ requests: 2, responses: 1 })] })
+    expect(judge(scenario, 'client', cut, 'linux').status).toBe('pass')
+  })
+
+  it("needs the program's own markers and the server's request count", () => {
+    const scenario = byId('await-retry-backoff')
+    const once = observation({ connections: [connection({ requests: 1, responses: 1 })] })
+    expect(judge(scenario, 'client', once, 'linux').reasons).toEqual([
+      'the server saw 1 request(s), expected 2',
+      "the program never printed 'rejected-after-retry'",
+    ])
+    const retried = observation({
+      markers: [
+        { event: 'rejected-after-retry', at: T + 90 },
+        { event: 'last-response', at: T + 100 },
+      ],
+      connections: [connection({ requests: 2, responses: 2 })],
+    })
+    expect(judge(scenario, 'client', retried, 'linux').status).toBe('pass')
+    expect(judge(scenario, 'got', retried, 'linux')).toMatchObject({
+      status: 'n/a',
+      reasons: ['got has no retry'],
+    })
+  })
+
+  it('measures the time to exit from the last signal when there were two', () => {
+    const scenario = byId('sigint-graceful-second-signal')
+    const seen = observation({
+      exit: { code: null, signal: 'SIGINT' },
+      markers: [],
+      serverLastResponseAt: T + 100,
+      signalAt: T + 400,
+      exitAt: T + 420,
+      connections: [connection({ requests: 2, responses: 1 })],
+    })
+    expect(judge(scenario, 'client', seen, 'linux')).toMatchObject({ status: 'pass', msToExit: 20 })
+  })
+})
+
 describe('countEndings and parseMarkers', () => {
   it('counts every kind of ending and close_notify', () => {
     const counts = countEndings([
@@ -149,10 +195,10 @@ describe('countEndings and parseMarkers', () => {
   it('reads marker lines and ignores the rest, including a line cut short by a kill', () => {
     const stdout = [
       'hello',
-      '@@demo {"event":"in-flight","at":5}',
-      '@@demo {"event":"last-resp',
-      '@@demo {"nope":1}',
-      '@@demo {"event":"last-response","at":9,"extra":true}',
+      '@@exit {"event":"in-flight","at":5}',
+      '@@exit {"event":"last-resp',
+      '@@exit {"nope":1}',
+      '@@exit {"event":"last-response","at":9,"extra":true}',
     ].join('\n')
     expect(parseMarkers(stdout)).toEqual([
       { event: 'in-flight', at: 5 },

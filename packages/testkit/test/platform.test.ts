@@ -1,12 +1,35 @@
 import { describe, expect, it } from 'vitest'
-import { applicability, isSignalDeath } from '../src/platform.js'
-import { SCENARIOS, type Scenario } from '../src/scenarios.js'
+import {
+  applicability,
+  scenario as byId,
+  isSignalDeath,
+  platformRules,
+  SCENARIOS,
+} from '../src/index.js'
 
-const byId = (id: string): Scenario => {
-  const scenario = SCENARIOS.find((s) => s.id === id)
-  if (!scenario) throw new Error(`no scenario ${id}`)
-  return scenario
-}
+describe('platformRules', () => {
+  it('gives Linux and macOS the POSIX rules', () => {
+    for (const platform of ['linux', 'darwin', 'freebsd'] as const) {
+      expect(platformRules(platform)).toEqual({
+        sigterm: true,
+        handlersRunOnKill: true,
+        killReportedAsExitCode1: false,
+        sigusr1: true,
+        shutdownSignals: ['SIGINT', 'SIGTERM'],
+      })
+    }
+  })
+
+  it("gives Windows its own: no SIGTERM, no handlers on kill, no SIGUSR1, Ctrl+Break's signals", () => {
+    expect(platformRules('win32')).toEqual({
+      sigterm: false,
+      handlersRunOnKill: false,
+      killReportedAsExitCode1: true,
+      sigusr1: false,
+      shutdownSignals: ['SIGINT', 'SIGBREAK', 'SIGHUP'],
+    })
+  })
+})
 
 describe('applicability', () => {
   it('applies every scenario to @foo/client on linux and darwin', () => {
@@ -19,15 +42,17 @@ describe('applicability', () => {
     }
   })
 
-  it('marks gracefulShutdown cases not applicable to the baselines, on every platform', () => {
-    for (const library of ['undici', 'fetch'] as const) {
+  it('marks the cases of features only @foo/client has not applicable to the others', () => {
+    for (const library of ['undici', 'fetch', 'got', 'ky'] as const) {
       const fit = applicability(byId('sigterm-graceful'), library, 'linux')
       expect(fit).toEqual({ applicable: false, reason: `${library} has no gracefulShutdown` })
     }
   })
 
   it('on win32 marks every SIGTERM case not applicable: SIGTERM is never delivered', () => {
-    for (const id of ['sigterm-default', 'sigterm-app-handler', 'sigterm-graceful']) {
+    const sigterm = SCENARIOS.filter((s) => s.signal === 'SIGTERM').map((s) => s.id)
+    expect(sigterm).toHaveLength(5)
+    for (const id of sigterm) {
       const fit = applicability(byId(id), 'client', 'win32')
       expect(fit.applicable).toBe(false)
       expect(fit.applicable === false && fit.reason).toMatch(/win32.*SIGTERM is never delivered/)
@@ -35,7 +60,7 @@ describe('applicability', () => {
   })
 
   it('on win32 marks SIGINT cases that need a handler not applicable, keeps the default one', () => {
-    for (const id of ['sigint-app-handler', 'sigint-graceful']) {
+    for (const id of ['sigint-app-handler', 'sigint-graceful', 'sigint-graceful-second-signal']) {
       const fit = applicability(byId(id), 'client', 'win32')
       expect(fit.applicable === false && fit.reason).toMatch(/terminates without running handlers/)
     }
