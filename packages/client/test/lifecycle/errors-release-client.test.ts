@@ -1,11 +1,11 @@
-import { startServer, type TestServer } from '@foo/testkit'
+import { collectUntil, startServer, type TestServer, waitFor } from '@foo/testkit'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Client, isClientError } from '../../src/index.js'
-import { collectUntil } from './gc.js'
 
-// Found in review: an error the application keeps (a last-error field, a log buffer) kept its
-// client alive through the unread stack's frames, so the finalizer never closed the pool.
+// An error the application keeps (a last-error field, a log buffer) must not keep its client
+// alive (it once did, through the unread stack's frames, so the finalizer never closed the pool).
 let server: TestServer
+let retriesAnswered = 0
 
 beforeAll(async () => {
   server = await startServer({
@@ -13,7 +13,10 @@ beforeAll(async () => {
       res.statusCode = req.url === '/retry' ? 503 : 500
       // A fixed 5 s backoff: with full jitter alone the delay could be a few ms, the retry would
       // happen before destroy() and request() would resolve with the second 503.
-      if (req.url === '/retry') res.setHeader('retry-after', '5')
+      if (req.url === '/retry') {
+        res.setHeader('retry-after', '5')
+        res.once('finish', () => retriesAnswered++)
+      }
       res.end('failed')
     },
   })
@@ -34,7 +37,7 @@ async function failures(): Promise<{ ref: WeakRef<Client>; kept: unknown[] }> {
   const waiting = client
     .request({ method: 'GET', path: '/retry' })
     .catch((error: unknown) => kept.push(error))
-  await new Promise((resolve) => setTimeout(resolve, 50)) // in its 5 s backoff now
+  await waitFor('the 503 that starts the 5 s backoff', () => retriesAnswered === 1)
   client.destroy() // FOO_ERR_DESTROYED, caused by the aborted backoff
   await waiting
   return { ref: new WeakRef(client), kept }

@@ -1,11 +1,12 @@
 import { startServer, type TestServer } from '@foo/testkit'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { Client, ClientError, gracefulShutdown } from '../src/index.js'
 import { expectClientError, failOnUnhandledRejections } from './helpers/expect.js'
 
 failOnUnhandledRejections()
 
-// Found in review: message formats, timer bounds and signal names each had an untyped or wrong path.
+// Options at their limits (timers past 2^31 - 1 ms, signals that cannot be caught) fail typed,
+// and messages name what was wrong once.
 let server: TestServer
 
 beforeAll(async () => {
@@ -29,6 +30,7 @@ afterAll(async () => {
 describe('redirect error messages', () => {
   it('name the method once (the label already carries it)', async () => {
     const client = new Client({ baseUrl: server.origin })
+    onTestFinished(() => client.destroy())
     const error = await expectClientError(
       client.get('/no-location'),
       ClientError,
@@ -37,7 +39,6 @@ describe('redirect error messages', () => {
     expect(error.message).toBe(
       `GET ${server.origin}/no-location responded 302 without a Location header.`,
     )
-    await client.close()
   })
 })
 
@@ -58,6 +59,7 @@ describe('delays beyond what a Node timer can hold (2^31 - 1 ms)', () => {
 
   it('are FOO_ERR_INVALID_ARGUMENT per call, and so is a timeout that cannot be printed', async () => {
     const client = new Client({ baseUrl: server.origin })
+    onTestFinished(() => client.destroy())
     await expectClientError(
       client.get('/x', { timeout: tooLong }),
       ClientError,
@@ -70,7 +72,6 @@ describe('delays beyond what a Node timer can hold (2^31 - 1 ms)', () => {
     )
     // The largest valid timeout still works.
     await expect(client.get('/x', { timeout: tooLong - 1 })).resolves.toEqual({ ok: true })
-    await client.close()
   })
 
   it('are FOO_ERR_INVALID_ARGUMENT for gracefulShutdown({ timeoutMs })', () => {
