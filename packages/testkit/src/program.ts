@@ -98,7 +98,9 @@ export async function useApis(apis: readonly PeerClient[]): Promise<void> {
 
 /**
  * Starts one request per client that the server answers after `ms`, then prints the `in-flight`
- * marker with their count: the runner acts once the server has them all.
+ * marker with their count. Once the server has them all, the runner writes `go` to stdin: the
+ * program prints `go-received` (by then it has read whatever else the server sent, such as TLS
+ * session tickets, so a signal that follows finds nothing unread) and the runner acts.
  *
  * @example
  * ```ts
@@ -109,11 +111,15 @@ export async function useApis(apis: readonly PeerClient[]): Promise<void> {
 export function sendInFlight(apis: readonly PeerClient[], ms: number): Promise<unknown[]> {
   const pending = Promise.all(apis.map((api) => api.get('/slow', { ms })))
   mark('in-flight', { requests: apis.length })
+  void waitForGo()
   return pending
 }
 
+let go: Promise<void> | undefined
+
 /**
- * Resolves when the runner writes `go` to stdin (scenarios with `goWhenInFlight`).
+ * Resolves when the runner wrote `go` to stdin (after {@link sendInFlight}), having printed
+ * `go-received` and let go of stdin.
  *
  * @example
  * ```ts
@@ -122,13 +128,19 @@ export function sendInFlight(apis: readonly PeerClient[], ms: number): Promise<u
  * ```
  */
 export function waitForGo(): Promise<void> {
-  return new Promise((resolve) => {
+  go ??= new Promise((resolve) => {
     let input = ''
-    process.stdin.setEncoding('utf8').on('data', (chunk: string) => {
+    const onData = (chunk: string): void => {
       input += chunk
-      if (input.includes('go')) resolve()
-    })
+      if (!input.includes('go')) return
+      process.stdin.off('data', onData)
+      process.stdin.destroy()
+      mark('go-received')
+      resolve()
+    }
+    process.stdin.setEncoding('utf8').on('data', onData)
   })
+  return go
 }
 
 /**

@@ -59,8 +59,8 @@ export interface ChildOutcome extends Observation {
  * `EXIT_PEER`, `EXIT_HTTP_ORIGIN`, `EXIT_HTTPS_ORIGIN`, `EXIT_CA_FILE` (and
  * `NODE_EXTRA_CA_CERTS`), `EXIT_SIGNAL`, `EXIT_CLIENT_ENTRY`, and the scenario's own `env`. The
  * marker protocol it prints: `@@exit {"event":...,"at":...}` lines on stdout. Once the program
- * printed `in-flight` and the server has that many requests unanswered, the runner sends the
- * scenario's signal (or writes `go` to its stdin); a child still running after the timeout is
+ * printed `in-flight` and the server has that many requests unanswered, the runner writes `go`
+ * to its stdin, and once it printed `go-received`, sends the scenario's signal; a child still running after the timeout is
  * killed (SIGKILL) and marked timed out.
  *
  * @example
@@ -85,7 +85,7 @@ export async function runChild(
       env,
       timeoutMs,
       onTimeout: options.onTimeout,
-      stdin: scenario.goWhenInFlight ? 'pipe' : 'ignore',
+      stdin: 'pipe',
     })
     let exited = false
     let signalAt: number | undefined
@@ -100,8 +100,10 @@ export async function runChild(
           timeoutMs,
         )
         if (exited) return
-        if (scenario.goWhenInFlight) child.stdin?.end('go\n')
+        child.stdin?.end('go\n')
         if (!scenario.signal) return
+        await markers('go-received')
+        if (exited) return
         signalAt = now()
         child.kill(scenario.signal)
         if (scenario.repeatSignalOn === undefined) return

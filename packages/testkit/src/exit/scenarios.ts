@@ -40,7 +40,7 @@ export interface Scenario {
   signal?: NodeJS.Signals
   /** The runner sends {@link Scenario.signal} again once the program printed this marker. */
   repeatSignalOn?: string
-  /** Once the in-flight requests reached the server, the runner writes `go` to stdin. */
+  /** The program waits for the runner's `go` (its in-flight requests reached the server). */
   goWhenInFlight?: boolean
   /** The program installs its own handler for {@link Scenario.signal}. */
   appHandler?: boolean
