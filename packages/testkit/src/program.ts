@@ -94,6 +94,10 @@ export async function useApis(apis: readonly PeerClient[]): Promise<void> {
     await Promise.all([api.get('/json'), api.get('/json')])
   }
   mark('last-response')
+  if (process.env.EXIT_MARK_EXIT_EVENT) {
+    // Registered after the clients' own 'exit' listeners: the bench's "until every listener ran".
+    process.on('exit', () => mark('exit-event'))
+  }
 }
 
 /**
