@@ -10,7 +10,7 @@
 // sees NODE_MATRIX_MAJOR. Exit code: non-zero when any major failed.
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
+import { delimiter, dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const MAJORS = ['20', '22', '24', '26']
@@ -85,7 +85,7 @@ function nodeVersion(binDir) {
 function run(command, binDir, major) {
   const env = {
     ...process.env,
-    PATH: `${binDir}${process.platform === 'win32' ? ';' : ':'}${process.env.PATH ?? ''}`,
+    PATH: `${binDir}${delimiter}${process.env.PATH ?? ''}`,
     NODE_MATRIX_MAJOR: major,
     // Keep corepack quiet and non-interactive under every major.
     COREPACK_ENABLE_DOWNLOAD_PROMPT: '0',

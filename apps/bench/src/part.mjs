@@ -1,11 +1,14 @@
 /**
- * How `run.mjs` and each benchmark part talk: a part is a child process that gets its options
- * as JSON in argv and prints its result as one JSON line tagged {@link RESULT_TAG} on stdout.
+ * How `run.mjs` and each benchmark part talk: a part is a child process (testkit's `startNode`)
+ * that gets its options as JSON in argv and prints its result as one JSON line tagged
+ * {@link RESULT_TAG} on stdout.
  *
  * @module
  */
-import { spawn } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { startNode } from '@foo/testkit'
+import { packageDir } from './install.mjs'
 
 export const RESULT_TAG = '@@bench-result '
 
@@ -29,26 +32,16 @@ for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
  * @param {string[]} [nodeArgs]
  * @returns {Promise<Record<string, unknown>>}
  */
-export function runPart(file, options, nodeArgs = ['--expose-gc']) {
+export async function runPart(file, options, nodeArgs = ['--expose-gc']) {
   const path = fileURLToPath(new URL(`./parts/${file}`, import.meta.url))
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeArgs, path, JSON.stringify(options)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    })
-    running.add(child)
-    let stdout = ''
-    child.stdout.setEncoding('utf8')
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk
-    })
-    child.on('error', reject)
-    child.on('exit', (code, signal) => {
-      running.delete(child)
-      const line = stdout.split('\n').find((l) => l.startsWith(RESULT_TAG))
-      if (code === 0 && line) return resolve(JSON.parse(line.slice(RESULT_TAG.length)))
-      reject(new Error(`bench part ${file} ended with ${signal ?? `code ${code}`} and no result`))
-    })
+  const { child, done } = startNode([...nodeArgs, path, JSON.stringify(options)], {
+    stderr: 'inherit',
   })
+  running.add(child)
+  const run = await done.finally(() => running.delete(child))
+  const line = run.stdout.split('\n').find((l) => l.startsWith(RESULT_TAG))
+  if (run.code === 0 && line) return JSON.parse(line.slice(RESULT_TAG.length))
+  throw new Error(`bench part ${file} ended with ${run.signal ?? `code ${run.code}`} and no result`)
 }
 
 /**
@@ -74,18 +67,14 @@ export function emitResult(result) {
 }
 
 /**
- * A full garbage collection, with finalizers given a few macrotasks to run.
+ * The file URL of the `@foo/client` every part measures: the run's snapshot (else the workspace
+ * build), for testkit's peer catalog (`load({ clientEntry })`) and `runChild`.
  *
  * @example
- * await collectGarbage()
+ * const make = await peer('client').load({ clientEntry: clientEntry() })
  */
-export async function collectGarbage() {
-  const gc = /** @type {(() => void) | undefined} */ (globalThis.gc)
-  if (!gc) throw new Error('run the bench part with --expose-gc')
-  for (let i = 0; i < 3; i++) {
-    gc()
-    await new Promise((resolve) => setImmediate(resolve))
-  }
+export function clientEntry() {
+  return pathToFileURL(join(packageDir('client'), 'dist', 'index.js')).href
 }
 
 /**

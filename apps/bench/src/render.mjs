@@ -171,7 +171,7 @@ export function renderMarkdown(results) {
     out.push(
       '## 3. Exit latency: last response to process exit (ms)',
       '',
-      `Each a real child process making 3 requests; ${exit.repeats} interleaved runs per cell. Δ: difference to ${exit.reference} with the same ending. "To 'exit' event": until every 'exit' listener has run; the rest is Node's native teardown.`,
+      `The demo's natural-end and process-exit programs (requests over HTTP and HTTPS), each a real child process run by testkit's runChild; ${exit.repeats} interleaved runs per cell. Δ: difference to ${exit.reference} with the same ending. "To 'exit' event": until every 'exit' listener has run; the rest is Node's native teardown.`,
       '',
       table(
         ['Client', 'Natural end', 'Δ', "to 'exit' event", 'process.exit()', 'Δ', "to 'exit' event"],

@@ -4,7 +4,11 @@
  *
  * @module
  */
-import { REFERENCE } from './peers.mjs'
+import { peer } from '@foo/testkit'
+
+/** Reference of every throughput and exit-latency ratio: raw `undici.request` on an Agent. */
+export const REFERENCE = peer('undici').label
+
 import { ratio, summarize } from './stats.mjs'
 
 /** @typedef {import('./stats.mjs').Summary} Summary */

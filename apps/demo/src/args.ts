@@ -1,5 +1,11 @@
 import { availableParallelism } from 'node:os'
-import { LIBRARIES, type Library, SCENARIOS } from './scenarios.js'
+import { type PeerName, SCENARIOS } from '@foo/testkit'
+
+/** A library the demo runs the scenarios with: a name in testkit's peer catalog. */
+export type Library = PeerName
+
+/** The demo's libraries, ours first, then the baselines users ask about. */
+export const LIBRARIES: readonly Library[] = ['client', 'undici', 'fetch', 'got', 'ky']
 
 /** What the demo was asked to do. */
 export interface DemoArgs {
@@ -15,6 +21,8 @@ export interface DemoArgs {
   /** Re-render reports from this results.json instead of running. */
   from: string | undefined
   leakcheck: boolean
+  /** Rewrite the READMEs' exit-path tables from SCENARIOS, run nothing. */
+  readme: boolean
   help: boolean
 }
 
@@ -36,6 +44,7 @@ export const USAGE = `usage: pnpm demo [options]
   --svg-out FILE         also write the picture here
   --from FILE            re-render the reports from a results.json, run nothing
   --no-leakcheck         skip the second run under the leakcheck CLI
+  --readme               rewrite the READMEs' exit-path tables from the scenarios, run nothing
 `
 
 /**
@@ -58,6 +67,7 @@ export function parseArgs(argv: readonly string[]): DemoArgs {
     svgOut: undefined,
     from: undefined,
     leakcheck: true,
+    readme: false,
     help: false,
   }
   const rest = argv[0] === '--' ? argv.slice(1) : [...argv]
@@ -115,6 +125,9 @@ export function parseArgs(argv: readonly string[]): DemoArgs {
         break
       case '--no-leakcheck':
         args.leakcheck = false
+        break
+      case '--readme':
+        args.readme = true
         break
       case '--help':
       case '-h':

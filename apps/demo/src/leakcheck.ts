@@ -1,10 +1,10 @@
-import { spawn, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { startObserver } from '@foo/testkit'
-import { DEMO_DIR, type RunContext, SCENARIO_DIR, scenarioEnv } from './run.js'
-import type { Library, Scenario } from './scenarios.js'
+import { MARKER_TAG, runChild, type Scenario } from '@foo/testkit'
+import type { Library } from './args.js'
+import type { RunContext } from './run.js'
 
 /** The `leakcheck` CLI's verdict on a scenario program. */
 export interface LeakcheckResult {
@@ -20,7 +20,7 @@ const BIN = fileURLToPath(new URL('../../../packages/leakcheck/bin/leakcheck.js'
 
 /**
  * Why the leakcheck CLI cannot be used yet, or `undefined` when it can: its bin and build exist
- * and it runs an empty program cleanly (before it was built it printed "not implemented yet").
+ * and it runs an empty program cleanly.
  *
  * @example
  * ```ts
@@ -37,7 +37,7 @@ export function leakcheckMissing(nodePath: string): string | undefined {
     timeout: 30_000,
   })
   const output = `${probe.stdout ?? ''}${probe.stderr ?? ''}`.trim()
-  if (probe.status !== 0 || /not implemented/i.test(output)) {
+  if (probe.status !== 0) {
     return `probe exited ${probe.status ?? probe.signal}: ${output.split('\n')[0] ?? ''}`.slice(
       0,
       200,
@@ -47,8 +47,8 @@ export function leakcheckMissing(nodePath: string): string | undefined {
 }
 
 /**
- * Runs a scenario again under `node packages/leakcheck/bin/leakcheck.js -- node scenario.mjs`
- * against a fresh observer. leakcheck exits 7 on leaks, 124 when the program outlived its
+ * Runs a scenario again as `node packages/leakcheck/bin/leakcheck.js -- node program.mjs`,
+ * through the same harness. leakcheck exits 7 on leaks, 124 when the program outlived its
  * timeout, else with the program's own code: clean when that is the code seen without it.
  *
  * @example
@@ -62,45 +62,26 @@ export async function runLeakcheck(
   context: RunContext,
   expectedCode: number | null,
 ): Promise<LeakcheckResult> {
-  const observer = await startObserver({ keepAliveTimeout: scenario.keepAliveTimeout ?? 5000 })
-  try {
-    const child = spawn(
-      context.node.path,
-      [BIN, '--', context.node.path, `${SCENARIO_DIR}${scenario.file}`],
-      {
-        cwd: DEMO_DIR,
-        env: scenarioEnv(library, observer, context, scenario),
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    )
-    let output = ''
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      output += chunk
-    })
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      output += chunk
-    })
-    const limit = Math.max(context.timeoutMs, scenario.minTimeoutMs ?? 0)
-    const timer = setTimeout(() => child.kill('SIGKILL'), limit + 5000)
-    const [code, signal] = await new Promise<[number | null, string | null]>((resolve) =>
-      child.once('close', (c, s) => resolve([c, s])),
-    )
-    clearTimeout(timer)
-    const report = output
-      .split(/\r?\n/)
-      .filter((line) => line.trim() !== '' && !line.startsWith('@@demo '))
-      .filter((line) => !(scenario.expect.stderr?.test(line) ?? false))
-    const detail = report.slice(0, 4).join(' | ').slice(0, 400)
-    if (signal) return { verdict: 'error', detail: `leakcheck killed by ${signal}` }
-    if (code === LEAKS_EXIT_CODE) return { verdict: 'leak', detail }
-    if (code === TIMEOUT_EXIT_CODE)
-      return { verdict: 'leak', detail: `still running at its timeout: ${detail}` }
-    if (code === expectedCode) return { verdict: 'clean' }
-    return {
-      verdict: 'error',
-      detail: `exit ${code}, the program alone exited ${expectedCode}: ${detail}`,
-    }
-  } finally {
-    await observer.close()
+  const outcome = await runChild(scenario, library, context.node, {
+    clientEntry: context.clientEntry,
+    timeoutMs: context.timeoutMs + 5000,
+    launcher: [BIN, '--', context.node.path],
+  })
+  const report = `${outcome.stdout}\n${outcome.stderr}`
+    .split(/\r?\n/)
+    .filter((line) => line.trim() !== '' && !line.startsWith(MARKER_TAG))
+    .filter((line) => !(scenario.expect.stderr?.test(line) ?? false))
+  const detail = report.slice(0, 4).join(' | ').slice(0, 400)
+  const { code, signal } = outcome.exit
+  if (outcome.timedOut) return { verdict: 'error', detail: 'leakcheck itself did not end' }
+  if (signal) return { verdict: 'error', detail: `leakcheck killed by ${signal}` }
+  if (code === LEAKS_EXIT_CODE) return { verdict: 'leak', detail }
+  if (code === TIMEOUT_EXIT_CODE) {
+    return { verdict: 'leak', detail: `still running at its timeout: ${detail}` }
+  }
+  if (code === expectedCode) return { verdict: 'clean' }
+  return {
+    verdict: 'error',
+    detail: `exit ${code}, the program alone exited ${expectedCode}: ${detail}`,
   }
 }

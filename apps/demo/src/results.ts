@@ -1,5 +1,5 @@
+import type { Library } from './args.js'
 import type { RunResult } from './run.js'
-import type { Library } from './scenarios.js'
 
 /** Everything one `pnpm demo` run produced: what results.json holds. */
 export interface Results {

@@ -1,34 +1,23 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { createCertificate } from '@foo/testkit'
-import { afterAll, beforeAll, expect, it } from 'vitest'
-import { resolveNodes } from '../src/nodes.js'
+import { clientEntry, currentNode, platformRules, type Scenario } from '@foo/testkit'
+import { expect, it } from 'vitest'
 import { type RunContext, runScenario } from '../src/run.js'
-import type { Scenario } from '../src/scenarios.js'
-
-let dir: string
-let context: RunContext
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'demo-hang-'))
-  const caFile = join(dir, 'ca.pem')
-  writeFileSync(caFile, (await createCertificate()).cert)
-  const [node] = resolveNodes([])
-  if (!node) throw new Error('no node')
-  context = { node, caFile, timeoutMs: 1500, platform: process.platform }
-})
-afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 const hang: Scenario = {
   id: 'hang',
   title: 'never ends',
-  file: '../test/fixtures/hang.mjs',
+  program: new URL('./fixtures/hang.mjs', import.meta.url).href,
   expect: { exit: { code: 0 }, maxExitMs: 3000 },
 }
 
-it.skipIf(process.platform === 'win32')(
+it.runIf(platformRules(process.platform).sigusr1)(
   'kills a program that does not exit in time and says what kept it alive (why-is-node-running)',
   async () => {
+    const context: RunContext = {
+      node: currentNode(),
+      clientEntry: clientEntry(import.meta.url),
+      timeoutMs: 1500,
+      platform: process.platform,
+    }
     const result = await runScenario(hang, 'undici', context, async () => ({ verdict: 'clean' }))
     expect(result.status).toBe('fail')
     expect(result.seenExit).toBe('timeout')

@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net'
 import { startServer, type TestServer } from '@foo/testkit'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { Client, ClientError } from '../src/index.js'
 import { expectClientError, expectThrows, failOnUnhandledRejections } from './helpers/expect.js'
 
@@ -120,6 +120,7 @@ describe('constructor options', () => {
 
   it('accepts a URL object and userinfo (moved to an Authorization header)', () => {
     const c = new Client({ baseUrl: new URL('https://user:pass@example.com/v1') })
+    onTestFinished(() => c.destroy())
     expect(String(c)).toBe('Client(https://example.com/v1)')
     c.destroy()
   })
@@ -256,6 +257,7 @@ describe('bad responses', () => {
 describe('closed client', () => {
   it('rejects new requests with FOO_ERR_CLOSED after close()', async () => {
     const c = new Client({ baseUrl: server.origin })
+    onTestFinished(() => c.destroy())
     await c.close()
     expect(c.closed).toBe(true)
     await expectClientError(c.get('/'), ClientError, 'FOO_ERR_CLOSED')
@@ -263,6 +265,7 @@ describe('closed client', () => {
 
   it('rejects new requests with FOO_ERR_DESTROYED after destroy()', async () => {
     const c = new Client({ baseUrl: server.origin })
+    onTestFinished(() => c.destroy())
     c.destroy()
     c.destroy()
     await expectClientError(c.get('/'), ClientError, 'FOO_ERR_DESTROYED')

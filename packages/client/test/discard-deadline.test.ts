@@ -1,9 +1,8 @@
-import { type FaultServer, startFaultServer } from '@foo/testkit'
+import { type FaultServer, startFaultServer, waitFor } from '@foo/testkit'
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { Client, type ClientOptions } from '../src/index.js'
-import { runFixture } from './exit-paths/run.js'
 import { failOnUnhandledRejections } from './helpers/expect.js'
-import { waitFor } from './reliability/helpers.js'
+import { runFixture } from './helpers/fixture.js'
 
 failOnUnhandledRejections()
 
@@ -80,9 +79,9 @@ describe('a program that followed such a redirect', () => {
     '(%s) ends on its own with code 0, and the server sees the connection closed',
     async (protocol) => {
       const server = await faultServer(protocol)
-      const run = await runFixture(undefined, 'redirect-trickle.mjs', {
+      const run = await runFixture('redirect-trickle.mjs', {
         env: { ORIGIN: server.origin, CA: server.ca ?? '' },
-        killAfterMs: 20_000,
+        timeoutMs: 20_000,
       })
       expect(run).toMatchObject({ code: 0, signal: null, stderr: '' })
       expect(run.stdout).toContain('"url":"/fault/ok"')

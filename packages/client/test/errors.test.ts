@@ -1,7 +1,7 @@
 import net from 'node:net'
 import { inspect } from 'node:util'
-import { startServer, type TestServer } from '@foo/testkit'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startServer, type TestServer, waitFor } from '@foo/testkit'
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { Client, ClientError, HttpError, isClientError } from '../src/index.js'
 import { expectClientError, failOnUnhandledRejections } from './helpers/expect.js'
 
@@ -12,10 +12,15 @@ const cookie = 'session=cookiesecret456'
 let server: TestServer
 let client: Client
 
+/** Paths the server received, in order: what a test waits for instead of sleeping. */
+const arrived: string[] = []
+const atServer = (path: string) => waitFor(`${path} at the server`, () => arrived.includes(path))
+
 beforeAll(async () => {
   server = await startServer({
     handler: (req, res) => {
       const path = (req.url ?? '').split('?')[0]?.replace(/^\/v1/, '')
+      arrived.push(path ?? '')
       if (path === '/never') return // no answer: the client gives up
       if (path === '/stall-body') {
         res.writeHead(200, { 'content-type': 'application/json' })
@@ -112,11 +117,11 @@ describe('HttpError', () => {
 
   it('strips userinfo from the URL', async () => {
     const c = new Client({ baseUrl: server.origin.replace('http://', 'http://alice:pw123@') })
+    onTestFinished(() => c.destroy())
     const error = await expectClientError(c.get('/users/1'), HttpError, 'FOO_ERR_HTTP')
     expect(error.url).toBe(`${server.origin}/users/1`)
     expect(inspect(error)).not.toContain('pw123')
     expect(inspect(c)).not.toContain('pw123')
-    await c.close()
   })
 })
 
@@ -182,7 +187,9 @@ describe('timeouts and aborts are distinguishable', () => {
     const controller = new AbortController()
     const pending = client.get('/never', { signal: controller.signal })
     const outcome = expectClientError(pending, ClientError, 'FOO_ERR_ABORTED')
-    setTimeout(() => controller.abort(new Error('user gave up')), 20)
+    arrived.length = 0
+    await atServer('/never')
+    controller.abort(new Error('user gave up'))
     const error = await outcome
     expect((error.cause as Error).message).toBe('user gave up')
   })
@@ -202,36 +209,40 @@ describe('connection failures', () => {
   it('connection refused: FOO_ERR_CONNECTION with the cause', async () => {
     const port = await freePort()
     const c = new Client({ baseUrl: `http://127.0.0.1:${port}` })
+    onTestFinished(() => c.destroy())
     const error = await expectClientError(c.get('/'), ClientError, 'FOO_ERR_CONNECTION')
     expect((error.cause as { code?: string }).code).toBe('ECONNREFUSED')
     expect(error.message).toContain(`GET http://127.0.0.1:${port}/ failed: ECONNREFUSED`)
-    await c.close()
   })
 })
 
 describe('close() and destroy() with requests in flight', () => {
   it('close() lets an in-flight request finish, then rejects new ones', async () => {
     const c = new Client({ baseUrl: server.origin })
+    onTestFinished(() => c.destroy())
+    arrived.length = 0
     const pending = c.get('/slow')
-    await new Promise((r) => setTimeout(r, 20))
+    await atServer('/slow')
     const closing = c.close()
     await expectClientError(c.get('/slow'), ClientError, 'FOO_ERR_CLOSED')
     expect(await pending).toEqual({ slow: true })
     await closing
-    await c.close()
   })
 
   it('destroy() fails an in-flight request with FOO_ERR_DESTROYED', async () => {
     const c = new Client({ baseUrl: server.origin })
+    onTestFinished(() => c.destroy())
+    arrived.length = 0
     const pending = c.get('/never')
     const outcome = expectClientError(pending, ClientError, 'FOO_ERR_DESTROYED')
-    await new Promise((r) => setTimeout(r, 20))
+    await atServer('/never')
     c.destroy()
     await outcome
   })
 
   it('close() dumps a body nobody reads, so it does not hang', async () => {
     const c = new Client({ baseUrl: server.origin })
+    onTestFinished(() => c.destroy())
     const res = await c.request({ method: 'GET', path: '/stall-body' })
     expect(res.status).toBe(200)
     await c.close()
@@ -240,6 +251,7 @@ describe('close() and destroy() with requests in flight', () => {
 
   it('close() lets a body that is being read finish', async () => {
     const c = new Client({ baseUrl: server.origin })
+    onTestFinished(() => c.destroy())
     const res = await c.request({ method: 'GET', path: '/slow-body' })
     const text = res.body.text()
     await c.close()

@@ -1,5 +1,5 @@
 import { startServer, type TestServer } from '@foo/testkit'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { Client } from '../src/index.js'
 
 let server: TestServer
@@ -25,9 +25,9 @@ describe('which transport a request takes', () => {
     const calls: string[] = []
     globalThis.fetch = wrappedFetch(calls)
     const client = new Client({ baseUrl: server.origin })
+    onTestFinished(() => client.destroy())
     expect(await client.get('/')).toEqual({ ok: true })
     expect(calls).toEqual([])
-    await client.close()
   })
 
   it('goes through fetch while an @mswjs/interceptors fetch interceptor has replaced it', async () => {
@@ -35,8 +35,8 @@ describe('which transport a request takes', () => {
     globalThis.fetch = wrappedFetch(calls)
     ;(globalThis as Record<symbol, unknown>)[Symbol.for('fetch-interceptor')] = {}
     const client = new Client({ baseUrl: server.origin })
+    onTestFinished(() => client.destroy())
     expect(await client.get('/users')).toEqual({ ok: true })
     expect(calls).toEqual([`${server.origin}/users`])
-    await client.close()
   })
 })

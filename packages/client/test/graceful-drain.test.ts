@@ -1,7 +1,6 @@
-import { startFaultServer } from '@foo/testkit'
+import { startFaultServer, waitFor } from '@foo/testkit'
 import { describe, expect, it, onTestFinished } from 'vitest'
-import { runFixture } from './exit-paths/run.js'
-import { waitFor } from './reliability/helpers.js'
+import { runFixture } from './helpers/fixture.js'
 
 // gracefulShutdown drains each client the way its own close() does: a body nobody reads is
 // discarded at once, not waited on until timeoutMs. (Before: 10 s, then a reset.)
@@ -12,7 +11,7 @@ describe.skipIf(process.platform === 'win32')(
       const server = await startFaultServer({ keepAliveTimeout: 60_000 })
       onTestFinished(() => server.close())
       let signalledAt = 0
-      const run = await runFixture(undefined, 'graceful-unread.mjs', {
+      const run = await runFixture('graceful-unread.mjs', {
         env: { ORIGIN: server.origin },
         onReady: (child) => {
           signalledAt = performance.now()

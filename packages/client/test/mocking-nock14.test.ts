@@ -1,5 +1,5 @@
 import nock from 'nock'
-import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, describe, expect, it, onTestFinished } from 'vitest'
 import { Client, HttpError } from '../src/index.js'
 import { expectClientError, failOnUnhandledRejections } from './helpers/expect.js'
 
@@ -18,9 +18,9 @@ describe('nock 14 with no client option', () => {
   it('answers a GET', async () => {
     const scope = nock('https://api.example.com').get('/users/1').reply(200, { id: 1, name: 'Ada' })
     const client = new Client({ baseUrl: 'https://api.example.com' })
+    onTestFinished(() => client.destroy())
     expect(await client.get('/users/{id}', { params: { id: 1 } })).toEqual({ id: 1, name: 'Ada' })
     expect(scope.isDone()).toBe(true)
-    await client.close()
   })
 
   it('matches a JSON body, query and headers', async () => {
@@ -32,20 +32,20 @@ describe('nock 14 with no client option', () => {
       baseUrl: 'https://api.example.com/v1',
       headers: { authorization: 'Bearer t' },
     })
+    onTestFinished(() => client.destroy())
     expect(await client.post('/users', { body: { name: 'Ada' }, query: { dry: true } })).toEqual({
       id: 2,
     })
     expect(scope.isDone()).toBe(true)
-    await client.close()
   })
 
   it('turns a mocked 404 into HttpError', async () => {
     nock('https://api.example.com').get('/missing').reply(404, { error: 'nope' })
     const client = new Client({ baseUrl: 'https://api.example.com' })
+    onTestFinished(() => client.destroy())
     const error = await expectClientError(client.get('/missing'), HttpError, 'FOO_ERR_HTTP')
     expect(error.message).toBe('GET https://api.example.com/missing responded 404 Not Found')
     expect(error.body).toBe('{"error":"nope"}')
-    await client.close()
   })
 
   it('retries through the mock and gives the response headers', async () => {
@@ -58,18 +58,18 @@ describe('nock 14 with no client option', () => {
       baseUrl: 'https://api.example.com',
       retry: { limit: 1, minDelay: 1, maxDelay: 5 },
     })
+    onTestFinished(() => client.destroy())
     const res = await client.request({ method: 'GET', path: '/flaky' })
     expect(res.status).toBe(200)
     expect(res.headers['x-a']).toBe('1')
     expect(await res.body.text()).toBe('ok')
-    await client.close()
   })
 
   it('a request nock does not match is a typed connection error', async () => {
     nock.disableNetConnect()
     const client = new Client({ baseUrl: 'https://api.example.com' })
+    onTestFinished(() => client.destroy())
     await expect(client.get('/unmocked')).rejects.toMatchObject({ code: 'FOO_ERR_CONNECTION' })
     nock.enableNetConnect()
-    await client.close()
   })
 })

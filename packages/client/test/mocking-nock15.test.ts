@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { Client, HttpError } from '../src/index.js'
 import { expectClientError, failOnUnhandledRejections } from './helpers/expect.js'
 
@@ -26,9 +26,9 @@ describe.skipIf(major < 22)('nock 15 with no client option (Node 22+)', () => {
   it('answers a GET', async () => {
     const scope = nock('https://api.example.com').get('/users/1').reply(200, { id: 1, name: 'Ada' })
     const client = new Client({ baseUrl: 'https://api.example.com' })
+    onTestFinished(() => client.destroy())
     expect(await client.get('/users/{id}', { params: { id: 1 } })).toEqual({ id: 1, name: 'Ada' })
     expect(scope.isDone()).toBe(true)
-    await client.close()
   })
 
   it('matches a JSON body and turns a 404 into HttpError', async () => {
@@ -38,10 +38,10 @@ describe.skipIf(major < 22)('nock 15 with no client option (Node 22+)', () => {
       .get('/missing')
       .reply(404, { error: 'nope' })
     const client = new Client({ baseUrl: 'https://api.example.com' })
+    onTestFinished(() => client.destroy())
     expect(await client.post('/users', { body: { name: 'Ada' } })).toEqual({ id: 2 })
     const error = await expectClientError(client.get('/missing'), HttpError, 'FOO_ERR_HTTP')
     expect(error.message).toBe('GET https://api.example.com/missing responded 404 Not Found')
     expect(scope.isDone()).toBe(true)
-    await client.close()
   })
 })

@@ -1,7 +1,7 @@
 import type http from 'node:http'
 import { Readable } from 'node:stream'
 import { startServer, type TestServer } from '@foo/testkit'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { Client, ClientError } from '../src/index.js'
 import { expectClientError, failOnUnhandledRejections } from './helpers/expect.js'
 
@@ -129,9 +129,9 @@ describe('following redirects', () => {
 
   it('per-request credentials are dropped across origins too', async () => {
     const c = new Client({ baseUrl: main.origin })
+    onTestFinished(() => c.destroy())
     const echoed = await c.get<Echo>('/cross', { headers: { Authorization: 'Bearer per-call' } })
     expect(echoed.headers.authorization).toBeUndefined()
-    await c.close()
   })
 })
 
@@ -166,18 +166,18 @@ describe('redirect errors', () => {
 describe('maxRedirections: 0', () => {
   it('returns the 3xx from request() and rejects it in JSON methods', async () => {
     const c = new Client({ baseUrl: main.origin, maxRedirections: 0 })
+    onTestFinished(() => c.destroy())
     const res = await c.request({ method: 'GET', path: '/r302' })
     expect(res.status).toBe(302)
     expect(res.headers.location).toBe('/target')
     await res.body.dump()
     await expect(c.get('/r302')).rejects.toMatchObject({ code: 'FOO_ERR_HTTP', status: 302 })
-    await c.close()
   })
 
   it('smaller limits apply', async () => {
     const c = new Client({ baseUrl: main.origin, maxRedirections: 1 })
+    onTestFinished(() => c.destroy())
     expect((await c.get<Echo>('/chain/0')).url).toBe('/target')
     await expectClientError(c.get('/chain/1'), ClientError, 'FOO_ERR_REDIRECT')
-    await c.close()
   })
 })

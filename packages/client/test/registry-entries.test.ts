@@ -1,10 +1,9 @@
 import diagnostics from 'node:diagnostics_channel'
-import { startServer, type TestServer } from '@foo/testkit'
+import { collectUntil, startServer, type TestServer } from '@foo/testkit'
 import { MockAgent } from 'undici'
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { Client } from '../src/index.js'
 import { getRegistry } from '../src/lifecycle.js'
-import { collectUntil } from './lifecycle/gc.js'
 
 // What the lifecycle registry shows of clients: an entry per connection pool a client opened,
 // with where the client was created (file:line:col of user code), and nothing for a client that

@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net'
-import { startServer, type TestServer } from '@foo/testkit'
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { fileURLToPath } from 'node:url'
+import { runNode, startServer, type TestServer, waitFor } from '@foo/testkit'
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest'
 import { Client, ClientError, HttpError } from '../src/index.js'
 import { backoffDelay, parseRetryAfter } from '../src/retry.js'
 import { expectClientError, failOnUnhandledRejections } from './helpers/expect.js'
@@ -82,73 +83,74 @@ function client(retry: number | typeof fast = fast): Client {
 describe('retries on status', () => {
   it('retries an idempotent GET on 503 until it succeeds', async () => {
     const c = client()
+    onTestFinished(() => c.destroy())
     expect(await c.get('/flaky-503')).toEqual({ n: 3 })
     expect(hits.get('/flaky-503')).toBe(3)
-    await c.close()
   })
 
   it('stops after the limit and rejects with the last HttpError', async () => {
     const c = client({ limit: 2, minDelay: 1, maxDelay: 5 })
+    onTestFinished(() => c.destroy())
     const error = await expectClientError(c.get('/always-429'), HttpError, 'FOO_ERR_HTTP')
     expect(error.status).toBe(429)
     expect(hits.get('/always-429')).toBe(3)
-    await c.close()
   })
 
   it.each(['put', 'delete'] as const)('retries %s (idempotent)', async (method) => {
     const c = client()
+    onTestFinished(() => c.destroy())
     await c[method]('/flaky-503')
     expect(hits.get('/flaky-503')).toBe(3)
-    await c.close()
   })
 
   it.each(['post', 'patch'] as const)('never retries %s on a status', async (method) => {
     const c = client()
+    onTestFinished(() => c.destroy())
     await expectClientError(c[method]('/always-503', { body: {} }), HttpError, 'FOO_ERR_HTTP')
     expect(hits.get('/always-503')).toBe(1)
-    await c.close()
   })
 
   it('does not retry by default', async () => {
     const c = new Client({ baseUrl: server.origin })
+    onTestFinished(() => c.destroy())
     await expectClientError(c.get('/always-503'), HttpError, 'FOO_ERR_HTTP')
     expect(hits.get('/always-503')).toBe(1)
-    await c.close()
   })
 
   it('honours Retry-After but caps it at maxDelay', async () => {
     const c = client({ limit: 1, minDelay: 1, maxDelay: 50 })
+    onTestFinished(() => c.destroy())
     const started = Date.now()
     expect(await c.get('/retry-after-long')).toEqual({ n: 2 })
     // Retry-After said 30 s; maxDelay 50 ms wins (generous bound for a shared machine).
     expect(Date.now() - started).toBeLessThan(10_000)
-    await c.close()
   })
 })
 
 describe('retries on connection resets', () => {
   it('retries a GET reset before any response', async () => {
     const c = client()
+    onTestFinished(() => c.destroy())
     expect(await c.get('/reset-first')).toEqual({ n: 2 })
-    await c.close()
   })
 
   it('gives up with FOO_ERR_CONNECTION after the limit', async () => {
     const c = client({ limit: 2, minDelay: 1, maxDelay: 5 })
+    onTestFinished(() => c.destroy())
     await expectClientError(c.get('/reset-always'), ClientError, 'FOO_ERR_CONNECTION')
     expect(hits.get('/reset-always')).toBe(3)
-    await c.close()
   })
 
   it('never retries a POST reset on a fresh connection', async () => {
     const c = client()
+    onTestFinished(() => c.destroy())
     await expectClientError(c.post('/reset-first', { body: {} }), ClientError, 'FOO_ERR_CONNECTION')
     expect(hits.get('/reset-first')).toBe(1)
-    await c.close()
   })
 
   it('never replays a POST dropped on a reused keep-alive socket: the server may have acted on it', async () => {
     const c = client()
+    onTestFinished(() => c.destroy())
     const first = await c.post<{ n: number; port: number }>('/close-second', { body: {} })
     expect(first.n).toBe(1)
     await parked()
@@ -158,11 +160,11 @@ describe('retries on connection resets', () => {
       'FOO_ERR_CONNECTION',
     )
     expect(hits.get('/close-second')).toBe(2)
-    await c.close()
   })
 
   it('does not retry that POST without a retry budget', async () => {
     const c = client(0)
+    onTestFinished(() => c.destroy())
     await c.post('/close-second', { body: {} })
     await parked()
     await expectClientError(
@@ -170,26 +172,26 @@ describe('retries on connection resets', () => {
       ClientError,
       'FOO_ERR_CONNECTION',
     )
-    await c.close()
   })
 
   it('does not retry a POST once response bytes arrived on the reused socket', async () => {
     const c = client()
+    onTestFinished(() => c.destroy())
     await c.post('/partial-second', { body: {} })
     await parked()
     await expect(c.post('/partial-second', { body: {} })).rejects.toMatchObject({
       code: expect.stringMatching(/FOO_ERR_(CONNECTION|TRUNCATED_BODY)/),
     })
     expect(hits.get('/partial-second')).toBe(2)
-    await c.close()
   })
 })
 
 describe('backoff timers', () => {
   it('destroy() during a 30 s Retry-After backoff rejects the waiting call at once', async () => {
     const c = client({ limit: 1, minDelay: 1, maxDelay: 60_000 })
+    onTestFinished(() => c.destroy())
     const pending = c.get('/retry-after-forever')
-    while ((hits.get('/retry-after-forever') ?? 0) < 1) await new Promise((r) => setTimeout(r, 5))
+    await waitFor('the first attempt', () => (hits.get('/retry-after-forever') ?? 0) >= 1)
     const outcome = expectClientError(pending, ClientError, 'FOO_ERR_DESTROYED')
     const started = performance.now()
     c.destroy()
@@ -206,27 +208,20 @@ describe('backoff timers', () => {
       "console.log(JSON.stringify(await api.get('/flaky-503-child')))",
     ].join('\n')
     // Async: the server answering the child runs in this process.
-    const { execFile } = await import('node:child_process')
-    const child = await new Promise<{ status: number | null; stdout: string; stderr: string }>(
-      (resolve) => {
-        const proc = execFile(
-          process.execPath,
-          ['--input-type=module', '-e', script, server.origin],
-          { cwd: new URL('..', import.meta.url), encoding: 'utf8', timeout: 20_000 },
-          (_err, stdout, stderr) => resolve({ status: proc.exitCode, stdout, stderr }),
-        )
-      },
-    )
+    const child = await runNode(['--input-type=module', '-e', script, server.origin], {
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
+      timeoutMs: 20_000,
+    })
     expect(child.stderr).toBe('')
-    expect(child.status).toBe(0)
+    expect(child.code).toBe(0)
     expect(JSON.parse(child.stdout)).toEqual({ n: 3 })
   })
 
   it('are cleared by close(): the waiting call rejects with FOO_ERR_CLOSED at once', async () => {
     const c = client({ limit: 1, minDelay: 1, maxDelay: 60_000 })
+    onTestFinished(() => c.destroy())
     const pending = c.get('/retry-after-forever')
-    while ((hits.get('/retry-after-forever') ?? 0) < 1) await new Promise((r) => setTimeout(r, 5))
-    await new Promise((r) => setTimeout(r, 20))
+    await waitFor('the first attempt', () => (hits.get('/retry-after-forever') ?? 0) >= 1)
     const started = Date.now()
     const outcome = expectClientError(pending, ClientError, 'FOO_ERR_CLOSED')
     await c.close()
@@ -237,13 +232,13 @@ describe('backoff timers', () => {
 
   it("are cleared by the call's signal: FOO_ERR_ABORTED", async () => {
     const c = client({ limit: 1, minDelay: 1, maxDelay: 60_000 })
+    onTestFinished(() => c.destroy())
     const controller = new AbortController()
     const pending = c.get('/retry-after-forever', { signal: controller.signal })
-    while ((hits.get('/retry-after-forever') ?? 0) < 1) await new Promise((r) => setTimeout(r, 5))
+    await waitFor('the first attempt', () => (hits.get('/retry-after-forever') ?? 0) >= 1)
     const outcome = expectClientError(pending, ClientError, 'FOO_ERR_ABORTED')
     controller.abort()
     await outcome
-    await c.close()
   })
 })
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type FaultServer, startFaultServer } from '@foo/testkit'
 import { describe, expect, it, onTestFinished } from 'vitest'
-import { runFixture } from './exit-paths/run.js'
+import { runFixture } from './helpers/fixture.js'
 
 // Node reads NODE_EXTRA_CA_CERTS at startup and NODE_TLS_REJECT_UNAUTHORIZED per connection:
 // both are process environment, so each case is a real child process.
@@ -19,7 +19,7 @@ describe('TLS trust', () => {
     const file = join(tmpdir(), `foo-client-extra-ca-${process.pid}-${Date.now()}.pem`)
     writeFileSync(file, server.ca ?? '')
     onTestFinished(() => rmSync(file, { force: true }))
-    const run = await runFixture(undefined, 'tls-trust.mjs', {
+    const run = await runFixture('tls-trust.mjs', {
       env: { MODE: 'extra-ca', ORIGIN: server.origin, NODE_EXTRA_CA_CERTS: file },
     })
     expect(run).toMatchObject({ code: 0, signal: null, stderr: '' })
@@ -29,7 +29,7 @@ describe('TLS trust', () => {
 
   it('NODE_TLS_REJECT_UNAUTHORIZED=0 does not turn verification off: FOO_ERR_TLS, nothing sent', async () => {
     const server = await httpsServer()
-    const run = await runFixture(undefined, 'tls-trust.mjs', {
+    const run = await runFixture('tls-trust.mjs', {
       env: { MODE: 'reject-env-off', ORIGIN: server.origin, NODE_TLS_REJECT_UNAUTHORIZED: '0' },
     })
     expect(run).toMatchObject({ code: 0, signal: null })

@@ -86,9 +86,9 @@ const RESET_CODES = new Set(['ECONNRESET', 'EPIPE'])
 
 /**
  * Starts an observer: HTTP and HTTPS on 127.0.0.1 that answer
- * `GET /json` (`{"ok":true,"n":<count>}`), `GET /slow?ms=N` (the same JSON after N ms) and
- * `GET /large?bytes=N` (a JSON document of about N bytes), and record for every connection how
- * it ended. HTTPS connections are accepted with a plain `net` server and wrapped in a
+ * `GET /json` (`{"ok":true,"n":<count>}`), `GET /slow?ms=N` (the same JSON after N ms),
+ * `GET /large?bytes=N` (a JSON document of about N bytes) and `GET /status?code=N` (that status,
+ * a JSON body), and record for every connection how it ended. HTTPS connections are accepted with a plain `net` server and wrapped in a
  * `tls.TLSSocket` over a pass-through stream, so the raw TCP end and the TLS end are seen
  * separately: a TLS `'end'` BEFORE the raw `'end'` means the peer sent close_notify.
  *
@@ -337,9 +337,19 @@ function respond(url: URL, res: http.ServerResponse, next: () => number): void {
       'content-length': Buffer.byteLength(text),
     })
     res.end(text)
+  } else if (url.pathname === '/status') {
+    const status = clampInt(url.searchParams.get('code'), 503, 200, 599)
+    const text = JSON.stringify({ ok: status < 400, n: next(), status })
+    res.writeHead(status, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(text),
+    })
+    res.end(text)
   } else {
     res.writeHead(404, { 'content-type': 'application/json' })
-    res.end(JSON.stringify({ error: `no route ${url.pathname}; try /json, /slow or /large` }))
+    res.end(
+      JSON.stringify({ error: `no route ${url.pathname}; try /json, /slow, /large or /status` }),
+    )
   }
 }
 

@@ -3,7 +3,7 @@ import net from 'node:net'
 import tls from 'node:tls'
 import { Agent, request } from 'undici'
 import { afterEach, describe, expect, it } from 'vitest'
-import { type FaultName, type FaultServer, startFaultServer } from '../src/index.js'
+import { type FaultName, type FaultServer, startFaultServer, waitFor } from '../src/index.js'
 
 let faults: FaultServer | undefined
 let dispatcher: Agent | undefined
@@ -100,7 +100,7 @@ describe.each(['http', 'https'] as const)('startFaultServer (%s)', (protocol) =>
   it('never-respond holds until the client gives up, and close() still ends it', async () => {
     const server = await start(protocol)
     const pending = get('/fault/never-respond').catch((error: Error) => error)
-    await new Promise((resolve) => setTimeout(resolve, 100))
+    await waitFor('the request at the server', () => server.counts().requests === 1)
     expect(server.server.connections.size).toBe(1)
     await server.close()
     expect(await pending).toBeInstanceOf(Error)
@@ -112,7 +112,7 @@ describe.each(['http', 'https'] as const)('startFaultServer (%s)', (protocol) =>
     const res = await get('/fault/reset-after')
     expect(res.statusCode).toBe(200)
     expect(await res.body.json()).toMatchObject({ ok: true })
-    await waitFor(() => server.server.connections.size === 0)
+    await waitFor('the server state', () => server.server.connections.size === 0)
   })
 
   it('idle-close advertises keep-alive and then closes the socket', async () => {
@@ -120,7 +120,7 @@ describe.each(['http', 'https'] as const)('startFaultServer (%s)', (protocol) =>
     const res = await get('/fault/idle-close?ms=20')
     expect(res.headers['keep-alive']).toBe('timeout=600')
     await res.body.dump()
-    await waitFor(() => server.server.connections.size === 0)
+    await waitFor('the server state', () => server.server.connections.size === 0)
     expect(server.counts().connections).toBe(1)
   })
 
@@ -183,11 +183,11 @@ describe.each(['http', 'https'] as const)('startFaultServer (%s)', (protocol) =>
   it('restart closes every socket and listens again on the same port', async () => {
     const server = await start(protocol)
     const pending = get('/fault/never-respond').catch((error: Error) => error)
-    await waitFor(() => server.counts().requests === 1)
+    await waitFor('the server state', () => server.counts().requests === 1)
     const res = await get('/fault/restart?ms=50')
     await res.body.dump()
     expect(await pending).toBeInstanceOf(Error)
-    await waitFor(async () => {
+    await waitFor('the server state', async () => {
       const next = await get('/fault/ok').catch(() => undefined)
       await next?.body.dump()
       return next?.statusCode === 200
@@ -236,14 +236,6 @@ describe('random faults', () => {
   })
 })
 
-async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met within 5 s')
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-}
-
 describe('fault names', () => {
   it('are found anywhere in the path, so a base path like /v1 works', async () => {
     const server = await start('http')
@@ -268,10 +260,13 @@ describe('request records', () => {
       'GET',
       ac.signal,
     ).catch((error: Error) => error)
-    await waitFor(() => server.counts().requests === 2)
+    await waitFor('the server state', () => server.counts().requests === 2)
     ac.abort()
     expect(await pending).toBeInstanceOf(Error)
-    await waitFor(() => server.requests().get('second')?.responded[0] !== undefined)
+    await waitFor(
+      'the server state',
+      () => server.requests().get('second')?.responded[0] !== undefined,
+    )
     expect(server.requests().get('first')).toMatchObject({ reused: [false], responded: [true] })
     expect(server.requests().get('second')).toMatchObject({ reused: [true], responded: [false] })
     server.clearRequests()

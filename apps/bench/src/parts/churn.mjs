@@ -8,8 +8,8 @@
  */
 import { readdirSync, readlinkSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { collectGarbage, emitResult, log, partOptions } from '../part.mjs'
-import { loadFooClient, PendingError } from '../peers.mjs'
+import { collectGarbage, peer } from '@foo/testkit'
+import { clientEntry, emitResult, log, partOptions } from '../part.mjs'
 import { startServerProcess } from '../server.mjs'
 
 const { mode, clients } = partOptions()
@@ -32,28 +32,12 @@ function socketFds() {
   }
 }
 
-/** @returns {Promise<(origin: string) => Promise<void>>} one client, one request, dropped */
-async function oneShot() {
-  if (mode === 'foo') {
-    const Client = await loadFooClient()
-    if (!Client) throw new PendingError('@foo/client has no working Client.get() yet')
-    return async (origin) => {
-      await new Client({ baseUrl: origin }).get('/users')
-    }
-  }
-  const { Agent, request } = await import('undici')
-  return async (origin) => {
-    const { body } = await request(`${origin}/users`, { dispatcher: new Agent() })
-    await body.json()
-  }
-}
-
-let run
-try {
-  run = await oneShot()
-} catch (error) {
-  emitResult({ mode, pending: error instanceof PendingError ? error.message : String(error) })
-  process.exit(0)
+// One client of the catalog's peer, one request, dropped: `foo` is @foo/client, `agent` a raw
+// undici Agent.
+const make = await peer(mode === 'foo' ? 'client' : 'undici').load({ clientEntry: clientEntry() })
+/** @param {string} origin */
+const run = async (origin) => {
+  await make(origin).get('/users')
 }
 const server = await startServerProcess({ keepAliveTimeout: 60_000 })
 await collectGarbage()

@@ -6,8 +6,8 @@
  * @module
  */
 import { getHeapStatistics } from 'node:v8'
-import { collectGarbage, emitResult, log, partOptions } from '../part.mjs'
-import { PEERS, PendingError } from '../peers.mjs'
+import { collectGarbage, PEERS } from '@foo/testkit'
+import { clientEntry, emitResult, log, partOptions } from '../part.mjs'
 import { startServerProcess } from '../server.mjs'
 import { interleave, summarize } from '../stats.mjs'
 
@@ -20,14 +20,14 @@ const concurrentRequests = quick ? 1000 : 2500
 const heapRequests = quick ? 1000 : 10_000
 const heapRounds = quick ? 1 : 3
 
-/** @param {import('../peers.mjs').Peer} peer @param {number} count */
+/** @param {Runner} peer @param {number} count */
 async function sequential(peer, count) {
   const start = performance.now()
   for (let i = 0; i < count; i++) await peer.get()
   return count / ((performance.now() - start) / 1000)
 }
 
-/** @param {import('../peers.mjs').Peer} peer @param {number} count */
+/** @param {Runner} peer @param {number} count */
 async function concurrent(peer, count) {
   let next = 0
   const worker = async () => {
@@ -42,7 +42,7 @@ async function concurrent(peer, count) {
  * Heap allocated per request is the median growth of the used heap across one sequential request
  * (requests during which a GC ran show a drop and fall out of the median); retained is the growth
  * after full GCs.
- * @param {import('../peers.mjs').Peer} peer
+ * @param {Runner} peer
  */
 async function heap(peer) {
   await collectGarbage()
@@ -61,21 +61,16 @@ async function heap(peer) {
   return { allocatedPerRequest: sorted[Math.floor(sorted.length / 2)] ?? 0, retained }
 }
 
+/** @typedef {{ name: string, get: () => Promise<unknown>, close: () => Promise<void> }} Runner */
+
 const server = await startServerProcess({ keepAliveTimeout: 60_000 })
-/** @type {import('../peers.mjs').Peer[]} */
+/** @type {Runner[]} */
 const peers = []
-/** @type {Record<string, string>} */
-const pending = {}
-for (const factory of PEERS) {
-  try {
-    const peer = await factory.create(server.origin)
-    await peer.get()
-    peers.push(peer)
-  } catch (error) {
-    pending[factory.name] =
-      error instanceof PendingError ? error.message : `failed: ${String(error)}`
-    log(`${factory.name}: ${pending[factory.name]}`)
-  }
+for (const entry of PEERS) {
+  const client = (await entry.load({ clientEntry: clientEntry() }))(server.origin)
+  const peer = { name: entry.label, get: () => client.get('/users'), close: () => client.close() }
+  await peer.get()
+  peers.push(peer)
 }
 
 for (const peer of peers) {
@@ -119,9 +114,8 @@ emitResult({
     heapRequests,
     heapRounds,
   },
-  peers: PEERS.map(({ name }) => {
-    const s = samples[name]
-    if (!s) return { name, pending: pending[name] }
+  peers: peers.map(({ name }) => {
+    const s = /** @type {(typeof samples)[string]} */ (samples[name])
     return {
       name,
       sequentialRps: summarize(s.sequential),

@@ -21,7 +21,7 @@ export function renderMarkdown(results: Results): string {
   )
   out.push(
     `**@foo/client: ${client.pass} passed, ${client.fail} failed, ${client['n/a']} not applicable.** ` +
-      'Baselines (raw undici Agent, global fetch) are shown for comparison and not required to pass.',
+      `Baselines (${results.libraries.filter((l) => l !== 'client').join(', ')}, never closed) are shown for comparison and not required to pass.`,
     '',
   )
   out.push('## Matrix', '')

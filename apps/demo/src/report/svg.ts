@@ -4,7 +4,7 @@ import { endingsText, msText, statusText } from './cells.js'
 
 const COLORS = { pass: '#2da44e', fail: '#cf222e', 'n/a': '#afb8c1', none: '#f6f8fa' } as const
 const GLYPH = { pass: '✓', fail: '✗', 'n/a': '–' } as const
-const LABEL_W = 200
+const LABEL_W = 236
 const CELL_W = 56
 const CELL_H = 24
 const GROUP_GAP = 16
@@ -38,7 +38,7 @@ export function renderSvg(results: Results): string {
     text(
       8,
       40,
-      `${results.platform} ${results.arch} · ${results.generatedAt.slice(0, 10)} · baselines (undici Agent, fetch) shown, not required`,
+      `${results.platform} ${results.arch} · ${results.generatedAt.slice(0, 10)} · baselines (${libraries.filter((l) => l !== 'client').join(', ')}) shown, not required`,
       {
         size: 11,
         fill: '#57606a',

@@ -1,10 +1,9 @@
 import diagnostics from 'node:diagnostics_channel'
-import { startServer, type TestServer } from '@foo/testkit'
+import { collectGarbage as collect, collectUntil, startServer, type TestServer } from '@foo/testkit'
 import { Agent } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Client } from '../../src/index.js'
 import { getRegistry } from '../../src/lifecycle.js'
-import { collect, collectUntil } from './gc.js'
 
 let server: TestServer
 beforeAll(async () => {

@@ -1,18 +1,17 @@
-import { execFile } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { promisify } from 'node:util'
+import { runNode } from '@foo/testkit'
 import { describe, expect, it } from 'vitest'
 
-const run = promisify(execFile)
 const fixture = fileURLToPath(new URL('../fixtures/finalizer.mjs', import.meta.url))
 
 async function finalizerRun(
   env: NodeJS.ProcessEnv,
 ): Promise<{ collected: boolean; closed: boolean }> {
-  const { stdout } = await run(process.execPath, [fixture], { env, timeout: 20_000 })
+  const { code, stdout, stderr } = await runNode([fixture], { env, timeoutMs: 20_000 })
+  expect({ code, stderr }).toEqual({ code: 0, stderr: '' })
   return JSON.parse(stdout)
 }
 

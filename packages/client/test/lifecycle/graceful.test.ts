@@ -1,15 +1,17 @@
+import { platformRules } from '@foo/testkit'
 import { describe, expect, it } from 'vitest'
 import { gracefulShutdown } from '../../src/lifecycle.js'
 
-// Signal delivery itself is tested in real child processes (test/exit-paths/signals.test.ts).
+// Signal delivery itself is tested in real child processes (test/exit-paths/scenarios.test.ts).
 describe('gracefulShutdown() installation', () => {
   it('installs its listeners once however often it is called, and removes them with the last uninstall', () => {
     const before = { int: process.listenerCount('SIGINT'), term: process.listenerCount('SIGTERM') }
     const first = gracefulShutdown()
     const second = gracefulShutdown({ timeoutMs: 1 })
-    const expected = process.platform === 'win32' ? 'SIGBREAK' : 'SIGTERM'
     expect(process.listenerCount('SIGINT')).toBe(before.int + 1)
-    expect(process.listenerCount(expected)).toBeGreaterThan(0)
+    for (const signal of platformRules(process.platform).shutdownSignals) {
+      expect(process.listenerCount(signal), signal).toBeGreaterThan(0)
+    }
     first()
     first()
     expect(process.listenerCount('SIGINT')).toBe(before.int + 1)

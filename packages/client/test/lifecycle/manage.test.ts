@@ -1,8 +1,7 @@
-import { startServer, type TestServer } from '@foo/testkit'
+import { collectGarbage as collect, collectUntil, startServer, type TestServer } from '@foo/testkit'
 import { Agent, request } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { getRegistry, manage } from '../../src/lifecycle.js'
-import { collect, collectUntil } from './gc.js'
 
 let server: TestServer
 beforeAll(async () => {

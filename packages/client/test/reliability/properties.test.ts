@@ -1,7 +1,7 @@
 import { Client, isClientError } from '@foo/client'
 import { type FaultServer, startFaultServer } from '@foo/testkit'
 import fc from 'fast-check'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { KNOWN_CODES } from './helpers.js'
 
 // Real requests to a real echo server: what the server parsed is the truth, not our own encoder.
@@ -197,6 +197,7 @@ describe('property: header validation', () => {
             baseUrl: server.origin,
             headers: { [headerName]: headerValue },
           })
+          onTestFinished(() => other.destroy())
           other.destroy()
           expect(headerValue).not.toMatch(/[\r\n\0]/)
         } catch (error) {

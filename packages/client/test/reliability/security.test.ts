@@ -1,9 +1,8 @@
 import { inspect } from 'node:util'
 import { Client, HttpError, isClientError } from '@foo/client'
-import { type FaultServer, startFaultServer } from '@foo/testkit'
+import { type FaultServer, gcFunction, startFaultServer } from '@foo/testkit'
 import { afterEach, describe, expect, it } from 'vitest'
 import { renderings } from '../helpers/renderings.js'
-import { gc } from './helpers.js'
 
 const TOKEN = 'tok-SECRET-4f1e9a'
 const KEY = 'key-SECRET-77b2c0'
@@ -143,7 +142,7 @@ describe('bounded memory', () => {
   it('a 64 MiB body is cut at maxResponseSize with FOO_ERR_RESPONSE_TOO_LARGE, and the heap does not grow by it', async () => {
     server = await startFaultServer({ protocol: 'http' })
     client = new Client({ baseUrl: server.origin, maxResponseSize: 1024 * 1024 })
-    const collect = gc()
+    const collect = gcFunction()
     collect()
     const before = process.memoryUsage()
     const error = await rejection(
