@@ -87,10 +87,14 @@ export function fixLine(group: LeakGroup, context: ReportContext = 'test'): stri
     case 'worker':
       return `Stop it ${at}: \`await worker.terminate()\`.`
     case 'fs-watcher':
-      return `Close it ${at}: \`watcher.close()\` (for fs.watchFile: \`fs.unwatchFile(path)\`).`
+      return `Close it ${at}: \`watcher.close()\` (for fs.watchFile: \`fs.unwatchFile(path)\`; for fs.promises.watch: end the \`for await\` loop, or abort its \`signal\`).`
     case 'timer':
       return `Clear it ${at}: \`clearTimeout(timer)\`, or \`timer.unref()\` if it must not keep the process alive.`
     case 'interval':
-      return `Clear it ${at}: \`clearInterval(interval)\`.`
+      return `Clear it ${at}: \`clearInterval(interval)\` (for \`timers/promises\` setInterval: end the loop, or pass a \`signal\` and abort it).`
+    case 'message-port':
+      return `Close it ${at}: \`port.close()\` (or remove its 'message' listeners).`
+    case 'broadcast-channel':
+      return `Close it ${at}: \`channel.close()\`.`
   }
 }

@@ -4,9 +4,10 @@ import { fileURLToPath } from 'node:url'
 import type { StackFrame } from './tracker/types.js'
 
 const MODULES = String.raw`[\\/]node_modules[\\/](?:\.pnpm[\\/][^\\/]+[\\/]node_modules[\\/])?`
-// The test runner: its frames never say who opened a handle.
+// The test runner: its frames never say who opened a handle. (Not Vite: a test may start a Vite
+// server itself, and then Vite's frames are the library the test called.)
 const RUNNER = new RegExp(
-  `${MODULES}(?:vitest|@vitest[\\\\/][^\\\\/]+|tinypool|vite-node|vite|tinyspy|birpc)[\\\\/]`,
+  `${MODULES}(?:vitest|@vitest[\\\\/][^\\\\/]+|tinypool|vite-node|tinyspy|birpc)[\\\\/]`,
 )
 // This package, and @foo/client's internals (its "created at" frames point at the user's call).
 const OWN = [
@@ -45,11 +46,6 @@ export function parseStack(stack: string): StackFrame[] {
     if (frame !== undefined) frames.push(frame)
   }
   return frames
-}
-
-/** This package's and @foo/client's internal frames. */
-export function isOwnFrame(frame: StackFrame): boolean {
-  return OWN.some((pattern) => pattern.test(frame.file))
 }
 
 /** Node's own, the runner's, undici's, this package's and @foo/client's frames. */

@@ -103,7 +103,11 @@ function ownedHere(handle: OpenHandle, point: Checkpoint): boolean {
   if (point.at === 'program' && owner?.type === 'foo-client') return false
   // Accepted sockets belong to their server: they are reported with it (or with the client end).
   if (owner?.type === 'server') return false
-  if ((handle.kind === 'timer' || handle.kind === 'interval') && handle.state === 'unref') {
+  // An unref'd timer, or a port nobody listens on, keeps nothing alive.
+  if (
+    (handle.kind === 'timer' || handle.kind === 'interval' || handle.kind === 'message-port') &&
+    handle.state === 'unref'
+  ) {
     return false
   }
   return true

@@ -29,6 +29,8 @@ const LABELS: Record<HandleKind, string> = {
   'fs-watcher': 'File watcher',
   timer: 'Timer',
   interval: 'Interval',
+  'message-port': 'MessagePort',
+  'broadcast-channel': 'BroadcastChannel',
 }
 
 /** `'127.0.0.1:8080'`, `'[::1]:8080'`, `'localhost:8080 (127.0.0.1)'`, or a pipe path. */
@@ -74,6 +76,10 @@ export function describeHandle(handle: OpenHandle): string {
     case 'timer':
     case 'interval':
       return `${label} of ${handle.delayMs ?? '?'} ms`
+    case 'message-port':
+      return `${label} with a 'message' listener`
+    case 'broadcast-channel':
+      return handle.path === undefined ? label : `${label} '${handle.path}'`
   }
 }
 

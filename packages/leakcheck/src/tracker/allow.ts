@@ -13,6 +13,8 @@ const KINDS: ReadonlySet<HandleKind> = new Set<HandleKind>([
   'fs-watcher',
   'timer',
   'interval',
+  'message-port',
+  'broadcast-channel',
 ])
 
 function matchText(pattern: string | RegExp, text: string): boolean {

@@ -2,6 +2,7 @@ import { parseStack } from '../frames.js'
 import { allows, validateAllowRules } from './allow.js'
 import { type HandleSink, subscribeChannels } from './channels.js'
 import { ScopeContext } from './context.js'
+import { patchIterators } from './iterators.js'
 import {
   childDetails,
   delayOf,
@@ -15,8 +16,8 @@ import {
   threadIdOf,
 } from './liveness.js'
 import { Owners } from './owners.js'
+import { patchPorts } from './ports.js'
 import { type HandleRecord, HandleRecords } from './records.js'
-import { createdByRunner } from './runner.js'
 import { patchTimers } from './timers.js'
 import type {
   AllowRule,
@@ -58,6 +59,10 @@ function framesOf(record: HandleRecord): StackFrame[] {
   return frames
 }
 
+// The runner's own handles are never seen, by identity rather than by the path of the module
+// that opened them: they exist before the setup file starts the tracker, and Vitest arms its
+// timeouts with the timer functions it saved before any setup file ran. A server a test starts
+// through Vite's own API is the test's.
 function createTracker(allow: AllowRule[], onStop: () => void): Tracker {
   const context = new ScopeContext()
   const records = new HandleRecords(isOpen)
@@ -67,9 +72,14 @@ function createTracker(allow: AllowRule[], onStop: () => void): Tracker {
     agents: new WeakMap(),
     sessions: new WeakMap(),
   }
-  const undo = [subscribeChannels(sink), patchTimers(sink), patchWatchers(sink)]
+  const undo = [
+    subscribeChannels(sink),
+    patchTimers(sink),
+    patchWatchers(sink),
+    patchIterators(sink),
+    patchPorts(sink),
+  ]
   const ownerIds = new WeakMap<object, number>()
-  const runnerOwned = new WeakSet<HandleRecord>()
   let stopped = false
 
   const snapshot = (record: HandleRecord, target: object, owners: Owners): OpenHandle => {
@@ -132,6 +142,7 @@ function createTracker(allow: AllowRule[], onStop: () => void): Tracker {
         break
       }
       case 'fs-watcher':
+      case 'broadcast-channel':
         if (record.path !== undefined) handle.path = record.path
         break
       case 'timer':
@@ -149,14 +160,10 @@ function createTracker(allow: AllowRule[], onStop: () => void): Tracker {
     const owners = new Owners(ownerIds, sink.agents, sink.sessions)
     const out: OpenHandle[] = []
     for (const [record, target] of records.open()) {
-      if (record.id <= since || runnerOwned.has(record)) continue
+      if (record.id <= since) continue
       // Left busy by an opted-out test: that test said not to check it.
       if (record.lastUse?.off === true) continue
       if (options.file !== undefined && record.scope.file !== options.file) continue
-      if (createdByRunner(framesOf(record))) {
-        runnerOwned.add(record)
-        continue
-      }
       const handle = snapshot(record, target, owners)
       if (allow.some((rule) => allows(rule, handle))) continue
       out.push(handle)

@@ -88,7 +88,13 @@ export function isOpen(record: HandleRecord, target: object): boolean {
     case 'worker':
       return (target as WorkerLike).threadId !== -1
     case 'fs-watcher':
+      // fs.promises.watch(): a marker whose iteration has ended.
+      if ('_destroyed' in target) return (target as TimerLike)._destroyed !== true
       return '_handle' in target ? (target as WatcherLike)._handle !== null : true
+    case 'message-port':
+      return true
+    case 'broadcast-channel':
+      return symbolValue(target, 'kHandle') !== undefined
     case 'timer':
     case 'interval':
       return (target as TimerLike)._destroyed !== true
@@ -111,6 +117,10 @@ export function isStarting(record: HandleRecord): boolean {
 /** `false` when the handle is unref'd (does not keep the process alive); `true` when unknown. */
 export function isRefed(record: HandleRecord, target: object): boolean {
   const view = target as { _handle?: NativeHandle | null; hasRef?: () => boolean }
+  if (record.kind === 'broadcast-channel') {
+    const handle = symbolValue(target, 'kHandle') as NativeHandle | undefined
+    return handle?.hasRef?.() ?? true
+  }
   if (record.kind === 'udp-socket') {
     const state = symbolValue(target, 'state symbol') as { handle?: NativeHandle } | undefined
     return state?.handle?.hasRef?.() ?? true

@@ -1,5 +1,5 @@
 import { syncBuiltinESMExports } from 'node:module'
-import timers from 'node:timers'
+import { timers } from './builtins.js'
 import type { HandleSink } from './channels.js'
 
 /** The real timers, captured when this module loads: settle() must run on them under fake timers. */

@@ -10,6 +10,8 @@ export type HandleKind =
   | 'fs-watcher'
   | 'timer'
   | 'interval'
+  | 'message-port'
+  | 'broadcast-channel'
 
 /**
  * `'active'`: open and keeping the process alive. `'idle-keep-alive'`: a socket parked in a

@@ -1,5 +1,5 @@
-import fs from 'node:fs'
 import { syncBuiltinESMExports } from 'node:module'
+import { fs } from './builtins.js'
 import type { HandleSink } from './channels.js'
 
 type WatchFunction = (...args: unknown[]) => unknown

@@ -53,6 +53,13 @@ describe('leakcheck -- node app.js', () => {
     expect(run.stderr).toContain('`await agent.close()` when the program is done with it')
   })
 
+  it('exits 7 for a socket made with new net.Socket() and connected later', async () => {
+    const run = await runCli(['--', ...fixture('socket-connected-later.mjs')])
+    expect(run.code).toBe(7)
+    expect(run.stderr).toMatch(/TCP socket 127\.0\.0\.1:\d+ -> 127\.0\.0\.1:\d+ \(active\)/)
+    expect(run.stderr).toContain('at test/fixtures/cli/socket-connected-later.mjs:8:8')
+  })
+
   it('exits 7 for a child process left running, and says so', async () => {
     const run = await runCli(['--', ...fixture('child-left-running.mjs')])
     const pid = /spawned (\d+)/.exec(run.stdout)?.[1]

@@ -20,7 +20,7 @@ describe('a leaking test fails with a report that names kind, address, test, lin
     expect(run.code).toBe(1)
     const summaries = run.stdout.match(/^leakcheck: .*$/gm) ?? []
     expect(summaries).toEqual([
-      'leakcheck: 16 tests checked in 6 files, 15 leaks, 0 warnings, 0 handles closed by GC',
+      'leakcheck: 22 tests checked in 7 files, 21 leaks, 1 warning, 0 handles closed by GC',
     ])
   })
 
@@ -116,6 +116,47 @@ describe('a leaking test fails with a report that names kind, address, test, lin
       lineOf('kinds/client.spec.ts', "api.request({ method: 'GET', path: '/stall' })"),
     )
     expect(message).toMatch(/Fix: .*response\.body\.text\(\)/)
+  })
+})
+
+describe('handles an earlier version never saw', () => {
+  it.each([
+    [
+      'a socket made with new net.Socket() in beforeAll and connected in the test',
+      /TCP socket 127\.0\.0\.1:\d+ -> 127\.0\.0\.1:\d+ \(active\)/,
+      'socket.connect(port',
+    ],
+    [
+      'a Vite dev server started and never closed',
+      /TCP server listening on 127\.0\.0\.1:\d+[\s\S]*at httpServer\.listen \([^)]*[\\/]vite[\\/]/,
+      undefined,
+    ],
+    [
+      'a MessagePort something listens on',
+      /MessagePort with a 'message' listener[\s\S]*port\.close\(\)/,
+      'new MessageChannel()',
+    ],
+    [
+      'a BroadcastChannel',
+      /BroadcastChannel 'left-open'[\s\S]*channel\.close\(\)/,
+      "new BroadcastChannel('left-open')",
+    ],
+    [
+      'an fs.promises.watch() loop never ended',
+      /File watcher on [^\n]*leakcheck-watch-[\s\S]*for await/,
+      'watch(dir)',
+    ],
+    [
+      'a timers/promises setInterval loop never ended',
+      /Interval of 1000 ms[\s\S]*abort it/,
+      'every(1000)',
+    ],
+  ] as const)('%s', (title, report, line) => {
+    const message = failure('blind-spots.spec.ts', title)
+    expect(message).toMatch(report)
+    expect(message).toContain(`test: blind-spots.spec.ts > ${title}`)
+    // Vite listens after its own awaits: the stack names Vite's line, not the test's.
+    if (line !== undefined) expect(message).toContain(lineOf('kinds/blind-spots.spec.ts', line))
   })
 })
 
