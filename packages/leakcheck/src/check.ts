@@ -61,7 +61,10 @@ export async function check(
   const read = (final = false): Verdict => {
     const open = tracker.open(
       options.since === undefined
-        ? { ...(file === undefined ? {} : { file }) }
+        ? {
+            ...(file === undefined ? {} : { file }),
+            ...(point.at === 'test' ? { test: point.test } : {}),
+          }
         : { since: options.since },
     )
     const exclude = options.exclude

@@ -164,6 +164,16 @@ function createTracker(allow: AllowRule[], onStop: () => void): Tracker {
       // Left busy by an opted-out test: that test said not to check it.
       if (record.lastUse?.off === true) continue
       if (options.file !== undefined && record.scope.file !== options.file) continue
+      // A test's check snapshots what its test opened or last used, and the server ends of
+      // connections (to pair them with the test's client ends), not the whole file.
+      if (
+        options.test !== undefined &&
+        record.scope.test !== options.test &&
+        record.lastUse?.test !== options.test &&
+        !(isSocket(target) && target.server !== null && target.server !== undefined)
+      ) {
+        continue
+      }
       const handle = snapshot(record, target, owners)
       if (allow.some((rule) => allows(rule, handle))) continue
       out.push(handle)

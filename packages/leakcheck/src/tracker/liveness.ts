@@ -168,7 +168,7 @@ export function isClosing(record: HandleRecord, target: object): boolean {
 }
 
 /** One-shot timers due within this many ms are waited for by a check, not reported. */
-const DUE_SOON_MS = 100
+const DUE_SOON_MS = 25
 
 /** Sockets have `destroyed`; servers do not. */
 export function isSocket(target: object): target is SocketLike {

@@ -140,6 +140,8 @@ export interface OpenOptions {
   since?: number
   /** Only handles opened in this file. */
   file?: string
+  /** Only handles opened by this test, or (pooled sockets) last used by it. */
+  test?: string
 }
 
 /** The process-wide (per realm) handle tracker. */
