@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Consumer, createConsumer, repoDir } from '../helpers/consumer.js'
+import { npmInstall } from '../helpers/npm-install.js'
 import { readme } from '../helpers/readme.js'
 import { REQUIRE_ROWS, renderMatrix, TYPESCRIPT_ROWS, TYPESCRIPT_VERSIONS } from './matrix.js'
 
@@ -65,25 +66,7 @@ function tscOf(version: string): string {
   if (own.stdout.trim() === `Version ${version}`) return path.join(workspace, 'bin', 'tsc')
   const prefix = path.join(repoDir, '.cache', 'typescript', version)
   const tsc = path.join(prefix, 'node_modules', 'typescript', 'bin', 'tsc')
-  if (!existsSync(tsc)) {
-    const npm = spawnSync(
-      'npm',
-      [
-        'install',
-        '--prefix',
-        prefix,
-        '--no-save',
-        '--no-package-lock',
-        '--ignore-scripts',
-        '--no-audit',
-        '--no-fund',
-        '--loglevel=error',
-        `typescript@${version}`,
-      ],
-      { encoding: 'utf8', shell: process.platform === 'win32' },
-    )
-    if (npm.status !== 0) throw new Error(`npm install typescript@${version}: ${npm.stderr}`)
-  }
+  if (!existsSync(tsc)) npmInstall(prefix, [`typescript@${version}`])
   return tsc
 }
 

@@ -1,8 +1,8 @@
-import { execFileSync } from 'node:child_process'
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { lineOf } from '../helpers/fixture-source.js'
+import { npmInstall } from '../helpers/npm-install.js'
 import {
   FIXTURES_DIR,
   PACKAGE_DIR,
@@ -22,37 +22,17 @@ const VITEST5_RANGE = '5'
 // Outside this package, so `@foo/leakcheck` resolves to the copy there, not by self-reference.
 const cache = path.join(PACKAGE_DIR, '..', '..', '.cache', 'leakcheck-vitest5')
 
-// pnpm's own npm_config_* settings make npm warn about unknown configs: npm gets a clean env.
-function npmEnv(): NodeJS.ProcessEnv {
-  return Object.fromEntries(
-    Object.entries(process.env).filter(([key]) => !key.toLowerCase().startsWith('npm_config_')),
-  )
-}
-
 function installVitest5(): string {
   const bin = path.join(cache, 'node_modules', 'vitest', 'vitest.mjs')
   const deps = ['undici', 'nock'].map((name) => path.join(cache, 'node_modules', name))
   if (!existsSync(bin) || !deps.every((dir) => existsSync(dir))) {
-    mkdirSync(cache, { recursive: true })
-    // Windows runs npm.cmd through a shell, which splits unquoted paths at spaces.
-    const windows = process.platform === 'win32'
-    execFileSync(
-      windows ? 'npm.cmd' : 'npm',
-      [
-        'install',
-        '--prefix',
-        windows ? `"${cache}"` : cache,
-        '--no-save',
-        '--no-audit',
-        '--no-fund',
-        `vitest@${VITEST5_RANGE}`,
-        // The ownership fixture's own dependency (undici 7 runs on Node 20 to 26).
-        'undici@7',
-        // The nock15-vm fixture's: nock 15 intercepts at the socket level (Node 22.20+).
-        'nock@15',
-      ],
-      { stdio: 'inherit', shell: windows, env: npmEnv() },
-    )
+    npmInstall(cache, [
+      `vitest@${VITEST5_RANGE}`,
+      // The ownership fixture's own dependency (undici 7 runs on Node 20 to 26).
+      'undici@7',
+      // The nock15-vm fixture's: nock 15 intercepts at the socket level (Node 22.20+).
+      'nock@15',
+    ])
   }
   return bin
 }
