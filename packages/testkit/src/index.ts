@@ -21,4 +21,5 @@ export {
   type ObserverOptions,
   startObserver,
 } from './observer.js'
+export { type ConnectRecord, type StartProxyOptions, startProxy, type TestProxy } from './proxy.js'
 export { type Protocol, type StartServerOptions, startServer, type TestServer } from './server.js'
