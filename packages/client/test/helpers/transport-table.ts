@@ -258,3 +258,62 @@ export interface Transport {
   /** Undo `passThrough` and `answer`. */
   reset(): void | Promise<void>
 }
+
+/** The parts of nock (14 or 15) a parity transport uses. */
+interface NockLike {
+  activate(): void
+  restore(): void
+  cleanAll(): void
+  enableNetConnect(): void
+  disableNetConnect(): void
+  (
+    origin: string,
+  ): {
+    persist(): {
+      intercept(
+        path: () => boolean,
+        method: string,
+      ): { reply(fn: (this: unknown, ...args: unknown[]) => unknown): unknown }
+    }
+  }
+}
+
+/**
+ * nock as a parity transport. `request` reads what a reply function was given: nock 14 passes
+ * `(path)` with `this.req`, nock 15 a fetch `Request`.
+ */
+export function nockTransport(
+  nock: NockLike,
+  name: string,
+  request: (self: unknown, args: unknown[]) => { path: string; headers: Record<string, string> },
+): Transport {
+  return {
+    name,
+    passThrough() {
+      nock.activate()
+      nock.enableNetConnect()
+    },
+    answer(origin: string, seen: Seen[]) {
+      nock.activate()
+      nock.disableNetConnect()
+      for (const method of ['GET', 'POST', 'PUT', 'HEAD']) {
+        nock(origin)
+          .persist()
+          .intercept(() => true, method)
+          // One parameter: nock 15 treats a two-parameter function as callback-style.
+          .reply(function (this: unknown, ...args: unknown[]) {
+            const { path, headers } = request(this, args)
+            const row = caseFor(method, path)
+            seen.push({ method, path, headers, body: '' })
+            if (row === undefined) return [500, 'no such row']
+            return [row.reply.status, method === 'HEAD' ? '' : row.reply.body, replyHeaders(row)]
+          })
+      }
+    },
+    reset() {
+      nock.cleanAll()
+      nock.enableNetConnect()
+      nock.restore()
+    },
+  }
+}
