@@ -455,12 +455,14 @@ export class Client {
     )
   }
 
-  async #json<T>(
-    method: string,
-    path: string,
-    options: RequestOptionsArg,
-  ): Promise<T | JsonResponse<T>> {
-    const call = this.#prepare(method, path, options, true)
+  #json<T>(method: string, path: string, options: RequestOptionsArg): Promise<T | JsonResponse<T>> {
+    let call: Call
+    try {
+      call = this.#prepare(method, path, options, true)
+    } catch (err) {
+      // Bad input rejects like everything else; not an async wrapper: one promise per call.
+      return Promise.reject(err)
+    }
     return this.#finishJson<T>(call, options?.withResponse === true)
   }
 
