@@ -1,8 +1,11 @@
 import type { Readable } from 'node:stream'
 import { type BodyOwner, discard, drain, drainDeadlineMs } from './body.js'
+import { isDecodeError } from './encoding.js'
 import { ClientError, invalidArgument, isClientError } from './errors.js'
-import type { Headers } from './headers.js'
+import type { DynamicHeaders, Headers } from './headers.js'
+import type { HookRequest, ResolvedHooks } from './hooks.js'
 import type { Hop } from './redirect.js'
+import { requestBodyFailure } from './request-body.js'
 import { type AbortSource, sleep } from './retry.js'
 import { safeCause, scrub, secretsOf } from './secrets.js'
 import { MockRefusal, type WireBody } from './transport.js'
@@ -68,6 +71,12 @@ export interface CallInit {
   secretParams: ReadonlySet<string>
   signal: AbortSignal | undefined
   calls: Calls
+  /** Header functions, called before each attempt at the request's own origin. */
+  dynamic: DynamicHeaders | undefined
+  /** The client's and the call's hooks. */
+  hooks: ResolvedHooks | undefined
+  /** A Blob or FormData body, read before the first attempt. */
+  pending: Blob | FormData | undefined
 }
 
 const tlsCodes = /CERT|SELF_SIGNED|^ERR_TLS_|^ERR_SSL_|UNABLE_TO_(GET|VERIFY)|HOSTNAME_MISMATCH/
@@ -88,6 +97,11 @@ export class Call implements BodyOwner, AbortSource {
   readonly secretParams: ReadonlySet<string>
   readonly signal: AbortSignal | undefined
   readonly calls: Calls
+  readonly dynamic: DynamicHeaders | undefined
+  readonly hooks: ResolvedHooks | undefined
+  pending: Blob | FormData | undefined
+  /** The origin the caller asked for: header functions and hooks run only there. */
+  readonly firstOrigin: string
   phase: Phase = 'sending'
   /** Retries made so far. */
   attempt = 0
@@ -110,6 +124,10 @@ export class Call implements BodyOwner, AbortSource {
     this.secretParams = init.secretParams
     this.signal = init.signal
     this.calls = init.calls
+    this.dynamic = init.dynamic
+    this.hooks = init.hooks
+    this.pending = init.pending
+    this.firstOrigin = init.origin
     if (init.signal !== undefined) init.signal.addEventListener('abort', this, { once: true })
     init.calls.add(this)
   }
@@ -117,6 +135,32 @@ export class Call implements BodyOwner, AbortSource {
   /** The full URL (built on demand: errors, redirects and the mocked path only). */
   get url(): string {
     return this.origin + this.path
+  }
+
+  /** What hooks see of this request: a copy of its headers, to change in `beforeRequest`. */
+  hookRequest(): HookRequest {
+    return {
+      method: this.method,
+      url: this.url,
+      headers: { ...this.headers },
+      attempt: this.attempt,
+    }
+  }
+
+  /**
+   * What a hook or header function threw, as the call rejects with it: a ClientError as it is
+   * (e.g. from a token refresh made with another client), anything else FOO_ERR_HOOK with the
+   * thrown value as cause, its text scrubbed of this call's secrets.
+   */
+  hookError(where: string, err: unknown): ClientError {
+    if (isClientError(err)) return err
+    const secrets = secretsOf(this.headers, this.path, this.secretParams)
+    const cause = safeCause(err, secrets)
+    return new ClientError(
+      'FOO_ERR_HOOK',
+      `${this.label}: ${where} threw: ${scrub(describeError(cause), secrets)}. Fix the hook, or catch inside it.`,
+      { cause },
+    )
   }
 
   /** `GET https://api.example.com/users/1` with credentials and secret params removed. */
@@ -333,6 +377,23 @@ export class Call implements BodyOwner, AbortSource {
       return new ClientError(
         'FOO_ERR_TIMEOUT',
         `${label} timed out after ${this.timeoutMs} ms (${code}); raise the timeout option if the server is slow.`,
+        { cause },
+      )
+    }
+    const bodyFailure = requestBodyFailure(err)
+    if (bodyFailure !== undefined) {
+      return new ClientError(
+        'FOO_ERR_REQUEST_BODY',
+        `${label}: ${scrub(bodyFailure.message, secrets)}. Nothing more of the request was sent; fix the body stream.`,
+        { cause: safeCause(bodyFailure.cause ?? bodyFailure, secrets) },
+      )
+    }
+    if (isDecodeError(err)) {
+      const encoding =
+        err.code === 'Z_BUF_ERROR' ? 'ended before its compressed data did' : 'could not be decoded'
+      return new ClientError(
+        err.code === 'Z_BUF_ERROR' ? 'FOO_ERR_TRUNCATED_BODY' : 'FOO_ERR_DECODE',
+        `${label}: the response body ${encoding} (${what()}); the server sent a content-encoding its body does not match. Set decompress: false to read the raw bytes.`,
         { cause },
       )
     }

@@ -14,6 +14,9 @@ export type ClientErrorCode =
   | 'FOO_ERR_TRUNCATED_BODY'
   | 'FOO_ERR_REDIRECT'
   | 'FOO_ERR_TLS'
+  | 'FOO_ERR_DECODE'
+  | 'FOO_ERR_REQUEST_BODY'
+  | 'FOO_ERR_HOOK'
 
 /**
  * The one base class of every error `@foo/client` throws or rejects with.
@@ -50,6 +53,23 @@ export class ClientError extends Error {
 
   static {
     ClientError.prototype.name = 'ClientError'
+  }
+
+  /**
+   * `err instanceof ClientError` is true for errors of any copy of the package (the brand), as
+   * undici does; a subclass of yours keeps the ordinary prototype check.
+   *
+   * @example
+   * ```ts
+   * if (err instanceof ClientError) console.log(err.code)
+   * ```
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class instanceof was asked about
+    return this === ClientError
+      ? isClientError(value)
+      : // biome-ignore lint/complexity/noThisInStatic: a subclass keeps the ordinary check
+        Function.prototype[Symbol.hasInstance].call(this, value)
   }
 
   /** The brand that {@link isClientError} checks. */

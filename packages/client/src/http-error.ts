@@ -2,6 +2,8 @@ import { STATUS_CODES } from 'node:http'
 import { inspect } from 'node:util'
 import { ClientError } from './errors.js'
 
+const brand = Symbol.for('@foo/client.http-error')
+
 /** The response parts an {@link HttpError} keeps. */
 export interface HttpErrorDetails {
   status: number
@@ -33,6 +35,29 @@ export class HttpError extends ClientError {
 
   static {
     HttpError.prototype.name = 'HttpError'
+  }
+
+  /**
+   * `err instanceof HttpError` holds for an HttpError of any copy of the package (two versions
+   * installed side by side): a `Symbol.for` brand, as undici does. Subclasses of yours keep the
+   * ordinary prototype check.
+   *
+   * @example
+   * ```ts
+   * if (err instanceof HttpError && err.status === 404) return undefined
+   * ```
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class instanceof was asked about
+    return this === HttpError
+      ? isHttpError(value)
+      : // biome-ignore lint/complexity/noThisInStatic: a subclass keeps the ordinary check
+        Function.prototype[Symbol.hasInstance].call(this, value)
+  }
+
+  /** The brand that {@link isHttpError} checks. */
+  get [brand](): true {
+    return true
   }
 
   /**
@@ -84,4 +109,21 @@ export class HttpError extends ClientError {
   [inspect.custom](): string {
     return `${this.stack}\n${inspect(this.toJSON(), { depth: 2 })}`
   }
+}
+
+/**
+ * True for an {@link HttpError} of any copy of `@foo/client`; narrows the type.
+ *
+ * @example
+ * ```ts
+ * try { await api.getUser(id) } catch (err) {
+ *   if (isHttpError(err) && err.status === 404) return undefined
+ *   throw err
+ * }
+ * ```
+ */
+export function isHttpError(value: unknown): value is HttpError {
+  return (
+    typeof value === 'object' && value !== null && (value as { [brand]?: unknown })[brand] === true
+  )
 }

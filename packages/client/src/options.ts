@@ -1,8 +1,12 @@
-import type { Dispatcher } from 'undici'
+import { cacheStores, type Dispatcher, type interceptors } from 'undici'
+import { closestName } from './did-you-mean.js'
+import { acceptEncoding } from './encoding.js'
 import { invalidArgument, typeOf } from './errors.js'
-import { type HeaderInput, type Headers, mergeHeaders } from './headers.js'
+import { type DynamicHeaders, type HeaderInput, type Headers, mergeHeaders } from './headers.js'
+import { type Hooks, type ResolvedHooks, resolveHooks } from './hooks.js'
 import { checkInteger, checkMs } from './limits.js'
 import { idempotentMethods, type RetryPolicy } from './retry.js'
+import { defaultUserAgent } from './user-agent.js'
 
 /** Retry policy: how many extra attempts, the backoff bounds in ms, and which methods. */
 export interface RetryOptions {
@@ -20,12 +24,40 @@ export interface RetryOptions {
   methods?: string[]
 }
 
+/** An undici cache store (`cacheStores.MemoryCacheStore`, `SqliteCacheStore` or your own). */
+export type CacheStore = NonNullable<NonNullable<Parameters<typeof interceptors.cache>[0]>['store']>
+
+/** The opt-in response cache: bounds of the in-memory store, or your own undici store. */
+export interface CacheOptions {
+  /** Total bytes kept, default 10 MiB. */
+  maxSize?: number
+  /** Responses kept, default 1 024. */
+  maxCount?: number
+  /** Largest response kept, default 1 MiB. */
+  maxEntrySize?: number
+  /** An undici `CacheStore` instead of the client's own in-memory one. */
+  store?: CacheStore
+}
+
 /** Options accepted by the {@link Client} constructor. */
 export interface ClientOptions {
   /** Absolute http(s) URL every request path is appended to, e.g. `https://api.example.com/v1`. */
   baseUrl: string | URL
-  /** Default headers sent with every request (names are case-insensitive). */
-  headers?: Record<string, string>
+  /**
+   * Default headers sent with every request (names are case-insensitive). A value may be a
+   * function, sync or async, called before each attempt: `{ authorization: () => `Bearer ${token()}` }`.
+   */
+  headers?: HeaderInput
+  /** Your SDK's product token, sent first in the default `user-agent`: `'acme-sdk/2.1.0'`. */
+  userAgent?: string
+  /** Hooks run by every request, JSON methods included. */
+  hooks?: Hooks
+  /** Send `accept-encoding` and decode compressed responses; default true. */
+  decompress?: boolean
+  /** Opt-in HTTP cache for GET (ETag/Last-Modified revalidation, Cache-Control), in memory. */
+  cache?: boolean | CacheOptions
+  /** `'env'` (HTTP_PROXY, HTTPS_PROXY, NO_PROXY) or the URL of an HTTP(S) proxy. */
+  proxy?: 'env' | string | URL
   /** Deadline in ms for each attempt of a request (each retry and redirect hop gets its own), covering headers and body; default 30 000. */
   timeout?: number
   /** Opt-in retries: a count or a {@link RetryOptions}; default 0. */
@@ -50,6 +82,13 @@ export interface ResolvedOptions {
   /** The base URL as given, normalised and without userinfo. */
   baseUrl: string
   headers: Headers
+  /** Header functions by name, or undefined when there are none. */
+  dynamic: DynamicHeaders | undefined
+  hooks: ResolvedHooks | undefined
+  decompress: boolean
+  /** The cache interceptor's options, or undefined when caching is off. */
+  cache: { store: CacheStore } | undefined
+  proxy: 'env' | URL | undefined
   timeout: number
   retry: RetryPolicy
   dispatcher: Dispatcher | undefined
@@ -69,7 +108,13 @@ const known = new Set([
   'maxRedirections',
   'secretParams',
   'ca',
+  'userAgent',
+  'hooks',
+  'decompress',
+  'cache',
+  'proxy',
 ])
+const aboutTls = /tls|ssl|cert|reject|unauthori[sz]ed|verif|insecure|strict/i
 const noRetry: RetryPolicy = {
   limit: 0,
   minDelay: 100,
@@ -88,15 +133,25 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
   }
   for (const key in options) {
     if (!known.has(key) && Object.hasOwn(options, key)) {
+      const tls = aboutTls.test(key)
+        ? " (TLS verification cannot be turned off: pass the server's CA with { ca } instead.)"
+        : ''
       throw invalidArgument(
-        `Unknown Client option "${key}"; valid options are ${[...known].join(', ')}. (TLS verification cannot be turned off: pass the server's CA with { ca } instead.)`,
+        `Unknown Client option "${key}".${closestName(key, known)} Valid options are ${[...known].join(', ')}.${tls}`,
       )
     }
   }
   const base = parseBaseUrl(options.baseUrl)
-  let headers = base.headers
+  const decompress = options.decompress ?? true
+  if (typeof decompress !== 'boolean') {
+    throw invalidArgument(`decompress must be true or false, got ${typeOf(decompress)}.`)
+  }
+  let headers: Headers = { 'user-agent': defaultUserAgent(options.userAgent) }
+  if (decompress) headers['accept-encoding'] = acceptEncoding
+  Object.assign(headers, base.headers)
+  const dynamic: DynamicHeaders = {}
   if (options.headers !== undefined) {
-    headers = mergeHeaders({ ...headers }, options.headers as HeaderInput, 'headers')
+    headers = mergeHeaders(headers, options.headers, 'headers', dynamic)
   }
   const dispatcher = options.dispatcher
   if (
@@ -132,6 +187,11 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
     basePath: base.basePath,
     baseUrl: base.href,
     headers,
+    dynamic: Object.keys(dynamic).length === 0 ? undefined : dynamic,
+    hooks: resolveHooks(options.hooks, 'hooks'),
+    decompress,
+    cache: resolveCache(options.cache),
+    proxy: resolveProxy(options.proxy, dispatcher),
     timeout: checkMs('timeout', options.timeout, 30_000, 1),
     retry: resolveRetry(options.retry),
     dispatcher,
@@ -140,6 +200,72 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
     secretParams,
     ca,
   }
+}
+
+function resolveCache(cache: ClientOptions['cache']): { store: CacheStore } | undefined {
+  if (cache === undefined || cache === false) return undefined
+  if (cache === true) return { store: memoryStore({}) }
+  if (typeof cache !== 'object' || cache === null) {
+    throw invalidArgument(
+      `cache must be true, false or { maxSize?, maxCount?, maxEntrySize?, store? }, got ${typeOf(cache)}.`,
+    )
+  }
+  for (const key of Object.keys(cache)) {
+    if (!['maxSize', 'maxCount', 'maxEntrySize', 'store'].includes(key)) {
+      throw invalidArgument(
+        `Unknown cache option "${key}".${closestName(key, ['maxSize', 'maxCount', 'maxEntrySize', 'store'])} Valid: maxSize, maxCount, maxEntrySize, store.`,
+      )
+    }
+  }
+  if (cache.store !== undefined) {
+    const store = cache.store as Partial<CacheStore> | null
+    if (typeof store?.get !== 'function' || typeof store.createWriteStream !== 'function') {
+      throw invalidArgument(
+        'cache.store must be an undici CacheStore (e.g. new cacheStores.MemoryCacheStore()).',
+      )
+    }
+    return { store: cache.store }
+  }
+  return { store: memoryStore(cache) }
+}
+
+function memoryStore(options: CacheOptions): CacheStore {
+  return new cacheStores.MemoryCacheStore({
+    maxSize: checkInteger('cache.maxSize', options.maxSize, 10 * 1024 * 1024, 0),
+    maxCount: checkInteger('cache.maxCount', options.maxCount, 1024, 0),
+    maxEntrySize: checkInteger('cache.maxEntrySize', options.maxEntrySize, 1024 * 1024, 0),
+  })
+}
+
+function resolveProxy(
+  proxy: ClientOptions['proxy'],
+  dispatcher: Dispatcher | undefined,
+): 'env' | URL | undefined {
+  if (proxy === undefined) return undefined
+  if (dispatcher !== undefined) {
+    throw invalidArgument(
+      "proxy cannot be combined with dispatcher: pass undici's ProxyAgent or EnvHttpProxyAgent as your dispatcher instead.",
+    )
+  }
+  if (proxy === 'env') return 'env'
+  if (typeof proxy !== 'string' && !(proxy instanceof URL)) {
+    throw invalidArgument(
+      `proxy must be 'env' or a proxy URL such as 'http://proxy.example:3128', got ${typeOf(proxy)}.`,
+    )
+  }
+  const text = typeof proxy === 'string' ? proxy : proxy.href
+  let url: URL
+  try {
+    url = new URL(text)
+  } catch {
+    throw invalidArgument(
+      `proxy ${JSON.stringify(withoutUserinfo(text))} is not an absolute URL; use 'env' or a URL such as 'http://proxy.example:3128'.`,
+    )
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw invalidArgument(`proxy must use http: or https:, got ${url.protocol}.`)
+  }
+  return url
 }
 
 function resolveRetry(retry: ClientOptions['retry']): RetryPolicy {

@@ -1,4 +1,4 @@
-import type { Agent, Dispatcher } from 'undici'
+import type { Dispatcher } from 'undici'
 import type { Calls } from './call.js'
 import type { ResourceHooks } from './lifecycle/entry.js'
 import { type Managed, track } from './lifecycle/manage.js'
@@ -7,6 +7,8 @@ import { createAgent } from './transport.js'
 /** What a client's own connection pool is opened with. */
 export interface PoolOptions {
   ca: Array<string | Buffer> | undefined
+  /** `'env'` or a proxy URL: the pool is then undici's EnvHttpProxyAgent or ProxyAgent. */
+  proxy: 'env' | URL | undefined
   /** The client's per-attempt timeout: connecting is capped by it too. */
   timeout: number
   /** Shown in leak reports: the client's class name. */
@@ -17,7 +19,7 @@ export interface PoolOptions {
 
 /** A client's own undici Agent and its entry in the lifecycle registry. */
 export interface Pool {
-  agent: Agent
+  agent: Dispatcher
   managed: Managed
 }
 
@@ -34,6 +36,7 @@ export function openPool(owner: object, options: PoolOptions, calls: Calls): Poo
   const adoptInto: { managed?: Managed } = {}
   const agent = createAgent({
     ca: options.ca,
+    proxy: options.proxy,
     // undici's default is 10 s; a shorter client timeout bounds connecting too.
     connectTimeout: Math.min(options.timeout, 10_000),
     onSocket: (socket) => adoptInto.managed?.adopt(socket),

@@ -2,7 +2,16 @@ import { readFileSync } from 'node:fs'
 import type { Socket } from 'node:net'
 import { Readable } from 'node:stream'
 import tls from 'node:tls'
-import { Agent, buildConnector, type Dispatcher, request } from 'undici'
+import {
+  Agent,
+  buildConnector,
+  DecoratorHandler,
+  type Dispatcher,
+  EnvHttpProxyAgent,
+  Pool,
+  ProxyAgent,
+  request,
+} from 'undici'
 import type { Call } from './call.js'
 import { whileParserIsCreated } from './fast-exit.js'
 import type { Headers } from './headers.js'
@@ -12,6 +21,8 @@ export interface RawResponse {
   statusCode: number
   headers: Record<string, string | string[]>
   body: Readable
+  /** A mocked fetch response: the mocking library already decoded the codings it knows. */
+  mockDecoded?: boolean
 }
 
 /** A request body as the transports take it. */
@@ -28,19 +39,36 @@ export interface AgentOptions {
   connectTimeout: number
   /** Called with every socket the Agent opens. Must never reference the Client. */
   onSocket(socket: Socket): void
+  /** `'env'` (HTTP_PROXY, HTTPS_PROXY, NO_PROXY) or a proxy URL; none by default. */
+  proxy: 'env' | URL | undefined
 }
 
 /**
- * Creates the client's own Agent. TLS verification is on whatever `NODE_TLS_REJECT_UNAUTHORIZED`
- * says, and a `ca` adds to Node's default trust instead of replacing it.
+ * Creates the client's own dispatcher: an Agent, or with `proxy` undici's ProxyAgent (a URL)
+ * or EnvHttpProxyAgent (`'env'`), tunnelling with CONNECT. TLS verification is on whatever
+ * `NODE_TLS_REJECT_UNAUTHORIZED` says, and a `ca` adds to Node's default trust instead of
+ * replacing it (for the target and for an https proxy alike). Every socket it opens, through
+ * a proxy too, is reported to `onSocket`.
  */
-export function createAgent(options: AgentOptions): Agent {
-  const connect = buildConnector({
+export function createAgent(options: AgentOptions): Dispatcher {
+  const tlsOptions = {
     timeout: options.connectTimeout,
     rejectUnauthorized: true,
     ...(options.ca === undefined ? {} : { ca: [...defaultCAs(), ...options.ca] }),
-  })
+  }
   const onSocket = options.onSocket
+  if (options.proxy !== undefined) {
+    const proxied = {
+      connect: tlsOptions,
+      requestTls: tlsOptions,
+      proxyTls: tlsOptions,
+      factory: adoptingFactory(tlsOptions, onSocket),
+    }
+    return options.proxy === 'env'
+      ? new EnvHttpProxyAgent(proxied)
+      : new ProxyAgent({ ...proxied, uri: options.proxy.href })
+  }
+  const connect = buildConnector(tlsOptions)
   return new Agent({
     connect(connectOptions, callback) {
       connect(connectOptions, (err, socket) => {
@@ -51,6 +79,38 @@ export function createAgent(options: AgentOptions): Agent {
       })
     },
   })
+}
+
+type ConnectFn = (
+  options: object,
+  callback: (err: Error | null, socket: Socket | null) => void,
+) => void
+
+/**
+ * The pools of a proxy agent, built as undici builds them, with each new socket (a tunnel
+ * through the proxy, or a direct one for a NO_PROXY host) reported to `onSocket`.
+ */
+function adoptingFactory(
+  tlsOptions: buildConnector.BuildOptions,
+  onSocket: (socket: Socket) => void,
+): (origin: URL | string, options: object) => Dispatcher {
+  return (origin, options) => {
+    const given = (options as { connect?: unknown }).connect
+    const connect: ConnectFn =
+      typeof given === 'function' ? (given as ConnectFn) : (buildConnector(tlsOptions) as ConnectFn)
+    return new Pool(origin, {
+      ...options,
+      connect(
+        connectOptions: object,
+        callback: (err: Error | null, socket: Socket | null) => void,
+      ) {
+        connect(connectOptions, (err, socket) => {
+          if (socket !== null && err === null) onSocket(socket)
+          callback(err, socket)
+        })
+      },
+    } as Pool.Options)
+  }
 }
 
 let defaults: string[] | undefined
@@ -176,6 +236,7 @@ function isMockRefusal(err: unknown): boolean {
  * client option. Redirects stay ours (`redirect: 'manual'`).
  */
 async function sendWithFetch(dispatcher: Dispatcher, call: Call): Promise<RawResponse> {
+  const passthrough = new Passthrough(dispatcher, call)
   // fetch wants a real AbortSignal; this path only runs under a mocking library.
   const controller = new AbortController()
   if (call.aborted) controller.abort()
@@ -186,7 +247,7 @@ async function sendWithFetch(dispatcher: Dispatcher, call: Call): Promise<RawRes
     headers: toHeaderPairs(call.headers),
     signal: controller.signal,
     redirect: 'manual',
-    dispatcher,
+    dispatcher: passthrough,
   }
   if (body !== undefined) {
     init.body = body
@@ -206,8 +267,10 @@ async function sendWithFetch(dispatcher: Dispatcher, call: Call): Promise<RawRes
   })
   const cookies = response.headers.getSetCookie()
   if (cookies.length > 0) out['set-cookie'] = cookies
+  if (passthrough.encoding !== undefined) out['content-encoding'] = passthrough.encoding
   const stream = response.body
   return {
+    mockDecoded: !passthrough.used,
     statusCode: response.status,
     headers: out,
     body:
@@ -225,4 +288,81 @@ function toHeaderPairs(headers: Headers): Array<[string, string]> {
     else if (value !== undefined) pairs.push([name, value])
   }
   return pairs
+}
+
+/**
+ * The dispatcher fetch is given on the mocked path. A request the mock lets through reaches the
+ * network exactly as on the client's own Agent: with the call's headers only (fetch's own
+ * `accept-language`, `sec-fetch-mode`, `user-agent` and `accept-encoding` are dropped; its
+ * `content-length`, computed from the same body, is kept), and its response body reaches the
+ * client still encoded (`content-encoding` is hidden from fetch, which would decode it
+ * unbounded), so the one decoder of the client handles it. `used` tells a response from the
+ * network from one the mock made.
+ */
+class Passthrough {
+  readonly #dispatcher: Dispatcher
+  readonly #call: Call
+  used = false
+  encoding: string | string[] | undefined = undefined
+
+  constructor(dispatcher: Dispatcher, call: Call) {
+    this.#dispatcher = dispatcher
+    this.#call = call
+  }
+
+  dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
+    this.used = true
+    const headers: Headers = { ...this.#call.headers }
+    const length = (options.headers as Record<string, string> | null | undefined)?.[
+      'content-length'
+    ]
+    if (length !== undefined) headers['content-length'] = length
+    return this.#dispatcher.dispatch({ ...options, headers }, new EncodingHidden(handler, this))
+  }
+}
+
+// undici 7's types omit the handler methods DecoratorHandler has at run time.
+interface Decorating {
+  onResponseStart(
+    controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: Record<string, string | string[] | undefined>,
+    statusMessage?: string,
+  ): void
+}
+const Decorator = DecoratorHandler as unknown as new (
+  handler: Dispatcher.DispatchHandler,
+) => Decorating
+
+/** Hides `content-encoding` from fetch's handler and keeps it for the client. */
+class EncodingHidden extends Decorator {
+  readonly #owner: Passthrough
+
+  constructor(handler: Dispatcher.DispatchHandler, owner: Passthrough) {
+    super(handler)
+    this.#owner = owner
+  }
+
+  override onResponseStart(
+    controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: Record<string, string | string[] | undefined>,
+    statusMessage?: string,
+  ): void {
+    const encoding = headers['content-encoding']
+    if (encoding === undefined) {
+      super.onResponseStart(controller, statusCode, headers, statusMessage)
+      return
+    }
+    this.#owner.encoding = encoding
+    const { 'content-encoding': _, ...rest } = headers
+    // fetch on undici 8 (Node 26) reads the raw header list, not the parsed object.
+    const raw = (controller as { rawHeaders?: unknown }).rawHeaders
+    if (Array.isArray(raw)) {
+      for (let i = raw.length - 2; i >= 0; i -= 2) {
+        if (String(raw[i]).toLowerCase() === 'content-encoding') raw.splice(i, 2)
+      }
+    }
+    super.onResponseStart(controller, statusCode, rest, statusMessage)
+  }
 }

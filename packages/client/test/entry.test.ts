@@ -11,6 +11,7 @@ describe('@foo/client entry points', () => {
       'ResponseBody',
       'gracefulShutdown',
       'isClientError',
+      'isHttpError',
       'preferFastExit',
     ])
     expect(typeof mod.Client).toBe('function')

@@ -82,5 +82,6 @@ export {
   type PeerQuery,
   peer,
 } from './peers.js'
+export { type ConnectRecord, type StartProxyOptions, startProxy, type TestProxy } from './proxy.js'
 export { type Protocol, type StartServerOptions, startServer, type TestServer } from './server.js'
 export { WaitTimeoutError, waitFor } from './wait.js'

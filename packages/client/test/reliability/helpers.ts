@@ -14,6 +14,9 @@ const CODES: Record<ClientErrorCode, true> = {
   FOO_ERR_TRUNCATED_BODY: true,
   FOO_ERR_REDIRECT: true,
   FOO_ERR_TLS: true,
+  FOO_ERR_DECODE: true,
+  FOO_ERR_REQUEST_BODY: true,
+  FOO_ERR_HOOK: true,
 }
 
 /** Every stable error code of the contract (`ClientErrorCode`); anything else is untyped. */
