@@ -4,7 +4,16 @@ import { createRequire } from 'node:module'
 import { pathToFileURL } from 'node:url'
 
 /** Every HTTP client this repository compares, by its short name. */
-export type PeerName = 'client' | 'undici' | 'undici-pool' | 'fetch' | 'axios' | 'got' | 'ky'
+export type PeerName =
+  | 'client'
+  | 'client-fast-exit'
+  | 'undici'
+  | 'undici-pool'
+  | 'fetch'
+  | 'axios'
+  | 'got'
+  | 'ky'
+  | 'node-http'
 
 /** Query parameters of {@link PeerClient.get}. */
 export type PeerQuery = Readonly<Record<string, string | number>>
@@ -38,6 +47,14 @@ export interface Peer {
   readonly label: string
   /** Imports the library (only this one: a program loads nothing else) and returns `make`. */
   load(options?: PeerOptions): Promise<MakePeerClient>
+  /** It is `@foo/client` (with or without an opt-in): the scenarios of its own features apply. */
+  readonly fooClient?: true
+  /**
+   * Why loading it changes the whole process, when it does: a process that loads it must load
+   * no other `@foo/client` peer (they would share the change), so it runs in a process of its
+   * own.
+   */
+  readonly processWide?: string
 }
 
 /** The part of `@foo/client` the catalog and the exit-path programs use. */
@@ -50,6 +67,7 @@ export interface ClientModule {
     close(): Promise<void>
   }
   gracefulShutdown(options?: { timeoutMs?: number }): () => void
+  preferFastExit(): void
 }
 
 /** A peer name that is not in the catalog, or `@foo/client` asked for without its entry. */
@@ -101,6 +119,7 @@ export const PEERS: readonly Peer[] = [
   {
     name: 'client',
     label: '@foo/client',
+    fooClient: true,
     async load(options = {}) {
       const { Client } = await importClient(options)
       const ca = options.ca
@@ -111,6 +130,19 @@ export const PEERS: readonly Peer[] = [
           close: () => client.close(),
         }
       }
+    },
+  },
+  {
+    // How its users opt in: once, before the first request (the exit-latency mitigation).
+    name: 'client-fast-exit',
+    label: '@foo/client preferFastExit()',
+    fooClient: true,
+    processWide:
+      "preferFastExit() is per process: it applies to the first connection of the process's copy of undici, whichever client makes it",
+    async load(options = {}) {
+      const { preferFastExit } = await importClient(options)
+      preferFastExit()
+      return peer('client').load(options)
     },
   },
   {
@@ -230,6 +262,39 @@ export const PEERS: readonly Peer[] = [
               .get(path.replace(/^\//, ''), query ? { searchParams: { ...query } } : {})
               .json(),
           close: async () => {},
+        }
+      }
+    },
+  },
+  {
+    // No client library: Node's own http/https with a keep-alive Agent. The floor of the
+    // exit-latency comparison, since it has no WebAssembly parser for the exit to wait for.
+    name: 'node-http',
+    label: 'node:http',
+    async load(options = {}) {
+      return (origin) => {
+        const secure = origin.startsWith('https:')
+        const agent = secure
+          ? new https.Agent({ keepAlive: true, ca: options.ca })
+          : new http.Agent({ keepAlive: true })
+        const get = secure ? https.get : http.get
+        return {
+          get: (path, query) =>
+            new Promise((resolve, reject) => {
+              get(withQuery(origin, path, query), { agent }, (response) => {
+                const chunks: Buffer[] = []
+                response.on('data', (chunk: Buffer) => chunks.push(chunk))
+                response.on('error', reject)
+                response.on('end', () => {
+                  try {
+                    resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')))
+                  } catch (error) {
+                    reject(error)
+                  }
+                })
+              }).on('error', reject)
+            }),
+          close: async () => agent.destroy(),
         }
       }
     },

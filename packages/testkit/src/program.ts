@@ -156,6 +156,8 @@ export function waitForGo(): Promise<void> {
  * ```
  */
 export function clientModule(): Promise<ClientModule> {
-  if (library !== 'client') throw new Error(`exit-path program: ${library} is not @foo/client`)
+  if (!peer(library).fooClient) {
+    throw new Error(`exit-path program: ${library} is not @foo/client`)
+  }
   return importClient()
 }

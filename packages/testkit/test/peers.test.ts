@@ -4,27 +4,39 @@ import { type Observer, PEERS, PeerError, peer, startObserver } from '../src/ind
 let observer: Observer
 afterEach(() => observer?.close())
 
-// @foo/client is not a dependency of testkit (its tests depend on testkit): its entry in the
-// catalog is exercised by the client's exit-path tests, the demo and the bench.
-const others = PEERS.filter((p) => p.name !== 'client')
+// @foo/client is not a dependency of testkit (its tests depend on testkit): its entries in the
+// catalog are exercised by the client's exit-path tests, the demo and the bench.
+const others = PEERS.filter((p) => !p.fooClient)
 // fetch and ky trust a CA only through NODE_EXTRA_CA_CERTS, read at startup: HTTPS is covered
 // for them by the child processes of runChild.
-const httpsInProcess = new Set(['undici', 'undici-pool', 'axios', 'got'])
+const httpsInProcess = new Set(['undici', 'undici-pool', 'axios', 'got', 'node-http'])
 
 describe('the peer catalog', () => {
   it('names every peer once, with a label for reports', () => {
     expect(PEERS.map((p) => p.name)).toEqual([
       'client',
+      'client-fast-exit',
       'undici',
       'undici-pool',
       'fetch',
       'axios',
       'got',
       'ky',
+      'node-http',
     ])
     expect(new Set(PEERS.map((p) => p.label)).size).toBe(PEERS.length)
     expect(() => peer('nope')).toThrow(PeerError)
-    expect(() => peer('nope')).toThrow(/client, undici, undici-pool, fetch, axios, got, ky/)
+    expect(() => peer('nope')).toThrow(
+      /client, client-fast-exit, undici, undici-pool, fetch, axios, got, ky, node-http/,
+    )
+  })
+
+  it('marks the peers that are @foo/client, and the one that changes its whole process', () => {
+    expect(PEERS.filter((p) => p.fooClient).map((p) => p.name)).toEqual([
+      'client',
+      'client-fast-exit',
+    ])
+    expect(PEERS.filter((p) => p.processWide).map((p) => p.name)).toEqual(['client-fast-exit'])
   })
 
   for (const entry of others) {
@@ -55,6 +67,8 @@ describe('the peer catalog', () => {
     onTestFinished(() => {
       if (saved !== undefined) process.env.EXIT_CLIENT_ENTRY = saved
     })
-    await expect(peer('client').load()).rejects.toThrow(/clientEntry\(import\.meta\.url\)/)
+    for (const name of ['client', 'client-fast-exit']) {
+      await expect(peer(name).load()).rejects.toThrow(/clientEntry\(import\.meta\.url\)/)
+    }
   })
 })

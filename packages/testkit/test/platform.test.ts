@@ -32,18 +32,20 @@ describe('platformRules', () => {
 })
 
 describe('applicability', () => {
-  it('applies every scenario to @foo/client on linux and darwin', () => {
+  it('applies every scenario to @foo/client, with or without preferFastExit(), on linux and darwin', () => {
     for (const platform of ['linux', 'darwin'] as const) {
       for (const scenario of SCENARIOS) {
-        expect(applicability(scenario, 'client', platform), scenario.id).toEqual({
-          applicable: true,
-        })
+        for (const library of ['client', 'client-fast-exit'] as const) {
+          expect(applicability(scenario, library, platform), scenario.id).toEqual({
+            applicable: true,
+          })
+        }
       }
     }
   })
 
   it('marks the cases of features only @foo/client has not applicable to the others', () => {
-    for (const library of ['undici', 'fetch', 'got', 'ky'] as const) {
+    for (const library of ['undici', 'fetch', 'got', 'ky', 'node-http'] as const) {
       const fit = applicability(byId('sigterm-graceful'), library, 'linux')
       expect(fit).toEqual({ applicable: false, reason: `${library} has no gracefulShutdown` })
     }

@@ -11,18 +11,23 @@ import {
 
 // The harness itself, with a baseline library (@foo/client's own runs are its exit-path tests).
 describe('runChild', () => {
-  it('runs a program against its own observer and returns what judge() reads', async () => {
-    const natural = scenario('natural-end')
-    const outcome = await runChild(natural, 'undici', currentNode())
-    expect(outcome.exit).toEqual({ code: 0, signal: null })
-    expect(outcome.timedOut).toBe(false)
-    expect(outcome.markers.map((m) => m.event)).toEqual(['last-response'])
-    // One API object per protocol: the server saw both.
-    expect(new Set(outcome.connections.map((c) => c.protocol))).toEqual(new Set(['http', 'https']))
-    const verdict = judge(natural, 'undici', outcome, process.platform)
-    expect(verdict).toMatchObject({ status: 'pass', seenExit: 'exit 0' })
-    expect(verdict.msToExit).toBeLessThan(natural.expect.maxExitMs)
-  })
+  // node-http too: the bench's floor, the one peer with no client library in the program.
+  for (const library of ['undici', 'node-http'] as const) {
+    it(`runs a program against its own observer and returns what judge() reads (${library})`, async () => {
+      const natural = scenario('natural-end')
+      const outcome = await runChild(natural, library, currentNode())
+      expect(outcome.exit).toEqual({ code: 0, signal: null })
+      expect(outcome.timedOut).toBe(false)
+      expect(outcome.markers.map((m) => m.event)).toEqual(['last-response'])
+      // One API object per protocol: the server saw both.
+      expect(new Set(outcome.connections.map((c) => c.protocol))).toEqual(
+        new Set(['http', 'https']),
+      )
+      const verdict = judge(natural, library, outcome, process.platform)
+      expect(verdict).toMatchObject({ status: 'pass', seenExit: 'exit 0' })
+      expect(verdict.msToExit).toBeLessThan(natural.expect.maxExitMs)
+    })
+  }
 
   it.runIf(platformRules(process.platform).sigterm)(
     'sends the signal once the in-flight requests reached the server, and notes when',

@@ -1,4 +1,4 @@
-import type { PeerName } from '../peers.js'
+import { type PeerName, peer } from '../peers.js'
 import type { Scenario } from './scenarios.js'
 
 /** What a platform does with signals and processes: the facts every platform branch reads. */
@@ -68,7 +68,7 @@ export function applicability(
   library: PeerName,
   platform: NodeJS.Platform,
 ): Applicability {
-  if (scenario.clientOnly && library !== 'client') {
+  if (scenario.clientOnly && !peer(library).fooClient) {
     return { applicable: false, reason: `${library} has no ${scenario.clientOnly}` }
   }
   const rules = platformRules(platform)
