@@ -1,15 +1,17 @@
 /**
  * Turns raw part results into comparisons: ratios to each reference, and a verdict for every
- * target issue 6 sets. A target whose subject is pending gets `met: null`.
+ * target. A target whose subject did not run gets `met: null`.
  *
  * @module
  */
 import { peer } from '@foo/testkit'
+import { ratio, summarize } from './stats.mjs'
 
 /** Reference of every throughput and exit-latency ratio: raw `undici.request` on an Agent. */
 export const REFERENCE = peer('undici').label
 
-import { ratio, summarize } from './stats.mjs'
+/** The exit-latency floor: `node:http` with no client library (no WebAssembly parser). */
+export const FLOOR = peer('node-http').label
 
 /** @typedef {import('./stats.mjs').Summary} Summary */
 
@@ -96,23 +98,30 @@ export function compareConstruct(raw) {
 }
 
 /**
- * Adds the difference in ms to raw undici.request (same ending) to each exit-latency row.
+ * Adds to each exit-latency row the difference in ms to raw undici.request (`deltaMs`) and to the
+ * floor, `node:http` with no client library (`floorDeltaMs`), with the same ending.
  *
  * @example
  * const exit = compareExit(await runPart('exit.mjs', {}))
  * @param {any} raw
  */
 export function compareExit(raw) {
+  /** @param {any} row @param {string} peer */
+  const delta = (row, peer) => {
+    const other = raw.rows.find(
+      (/** @type {any} */ r) => r.peer === peer && r.ending === row.ending,
+    )
+    return other?.ms && row.ms ? row.ms.median - other.ms.median : undefined
+  }
   return {
     ...raw,
     reference: REFERENCE,
-    rows: raw.rows.map((/** @type {any} */ row) => {
-      if (row.pending) return row
-      const reference = raw.rows.find(
-        (/** @type {any} */ r) => r.peer === REFERENCE && r.ending === row.ending,
-      )
-      return { ...row, deltaMs: reference?.ms ? row.ms.median - reference.ms.median : undefined }
-    }),
+    floor: FLOOR,
+    rows: raw.rows.map((/** @type {any} */ row) =>
+      row.pending
+        ? row
+        : { ...row, deltaMs: delta(row, REFERENCE), floorDeltaMs: delta(row, FLOOR) },
+    ),
   }
 }
 
@@ -138,7 +147,8 @@ export function compareFastExit(raw) {
 }
 
 /**
- * Adds the ratio to the same runner's no-detector run to each leakcheck row.
+ * Adds to each leak-detector row the ratio to the same runner's run of the same suite with no
+ * detector.
  *
  * @example
  * const leakcheck = compareLeakcheck(await runPart('leakcheck.mjs', {}))
@@ -150,7 +160,8 @@ export function compareLeakcheck(raw) {
     rows: raw.rows.map((/** @type {any} */ row) => {
       if (row.pending) return row
       const none = raw.rows.find(
-        (/** @type {any} */ r) => r.runner === row.runner && r.name === 'none',
+        (/** @type {any} */ r) =>
+          r.runner === row.runner && r.suite === row.suite && r.name === 'none',
       )
       return { ...row, ratio: ratio(row.ms.median, none?.ms?.median) }
     }),
@@ -158,12 +169,25 @@ export function compareLeakcheck(raw) {
 }
 
 /**
- * One verdict per target of issue 6.
+ * The label of each catalog peer the "ahead of" targets name: the libraries users pick instead
+ * (`node:http`, no library at all, is measured beside them as the floor, without a target).
+ */
+const LIBRARIES = ['fetch', 'axios', 'got', 'ky'].map((name) => peer(name).label)
+const POOL = peer('undici-pool').label
+
+/** @param {number} ms */
+const signedMs = (ms) => `${ms >= 0 ? '+' : ''}${ms.toFixed(1)} ms`
+
+/** @param {string} ending */
+const endingLabel = (ending) => (ending === 'exit' ? 'process.exit()' : 'natural end')
+
+/**
+ * One verdict per target.
  *
  * @example
  * const verdicts = checkTargets(results)
- * verdicts[0] // { target: '@foo/client sequential >= 0.95x undici.request', measured: '0.97x', met: true }
- * @param {{ throughput?: any, churn?: any, exit?: any, fastExit?: any, leakcheck?: any }} results
+ * verdicts[0] // { target: 'sequential: @foo/client >= 0.95x undici.request', measured: '0.97x', met: true }
+ * @param {{ throughput?: any, churn?: any, construct?: any, exit?: any, fastExit?: any, leakcheck?: any }} results
  * @returns {Array<{ target: string, measured: string, met: boolean | null }>}
  */
 export function checkTargets(results) {
@@ -182,20 +206,15 @@ export function checkTargets(results) {
       else verdicts.push({ target, measured: x(foo.ratio[mode]), met: foo.ratio[mode] >= 0.95 })
       // Two readings of "ahead of every other peer": with undici's own Pool, and without it.
       for (const withPool of [true, false]) {
-        const others = peers.filter(
-          (/** @type {any} */ p) =>
-            !p.pending &&
-            p.name !== '@foo/client' &&
-            p.name !== REFERENCE &&
-            (withPool || !p.name.startsWith('undici')),
-        )
+        const names = withPool ? [POOL, ...LIBRARIES] : LIBRARIES
+        const others = peers.filter((/** @type {any} */ p) => !p.pending && names.includes(p.name))
         const best = others.reduce(
           (/** @type {any} */ top, /** @type {any} */ p) =>
             !top || p.ratio[mode] > top.ratio[mode] ? p : top,
           undefined,
         )
         const aheadTarget = withPool
-          ? `${mode}: @foo/client ahead of every other peer, undici Pool included`
+          ? `${mode}: @foo/client ahead of every other library, undici Pool included`
           : `${mode}: @foo/client ahead of fetch, axios, got and ky`
         if (!foo || foo.pending || !best) pending(aheadTarget)
         else
@@ -221,41 +240,46 @@ export function checkTargets(results) {
       })
     }
   }
-  if (results.exit) {
-    for (const ending of ['natural', 'exit']) {
-      const target = `exit latency (${ending === 'exit' ? 'process.exit()' : 'natural end'}): @foo/client within +5 ms of ${REFERENCE}`
-      const row = results.exit.rows.find(
-        (/** @type {any} */ r) => r.peer === '@foo/client' && r.ending === ending,
+  if (results.construct) {
+    const target = 'construction: @foo/client <= 3x an undici Agent'
+    const foo = results.construct.subjects.find((/** @type {any} */ s) => s.name === '@foo/client')
+    if (!foo || foo.pending || foo.ratio === undefined) pending(target)
+    else {
+      const us = (/** @type {number} */ ns) => `${(ns / 1000).toFixed(2)} µs`
+      const agent = results.construct.subjects.find(
+        (/** @type {any} */ s) => s.name === 'undici Agent',
       )
-      if (!row || row.pending || row.deltaMs === undefined) pending(target)
-      else
-        verdicts.push({
-          target,
-          measured: `${row.deltaMs >= 0 ? '+' : ''}${row.deltaMs.toFixed(1)} ms`,
-          met: row.deltaMs <= 5,
-        })
+      verdicts.push({
+        target,
+        measured: `${x(foo.ratio)} (${us(foo.ns.median)} vs ${us(agent.ns.median)})`,
+        met: foo.ratio <= 3,
+      })
     }
   }
-  if (results.exit?.rows.some((/** @type {any} */ r) => r.peer === 'bare node')) {
-    // The floor: a program with no WebAssembly parser to wait for (issue 12's moonshot).
-    for (const peer of ['@foo/client', '@foo/client preferFastExit()']) {
+  if (results.exit) {
+    /** @param {string} name @param {string} ending */
+    const row = (name, ending) =>
+      results.exit.rows.find(
+        (/** @type {any} */ r) => r.peer === name && r.ending === ending && !r.pending,
+      )
+    for (const ending of ['natural', 'exit']) {
+      const target = `exit latency (${endingLabel(ending)}): @foo/client within +5 ms of ${REFERENCE}`
+      const foo = row('@foo/client', ending)
+      if (foo?.deltaMs === undefined) pending(target)
+      else verdicts.push({ target, measured: signedMs(foo.deltaMs), met: foo.deltaMs <= 5 })
+    }
+    // The floor: a program with no WebAssembly parser to wait for (the moonshot).
+    for (const name of ['@foo/client', peer('client-fast-exit').label]) {
       for (const ending of ['natural', 'exit']) {
-        const target = `exit latency (${ending === 'exit' ? 'process.exit()' : 'natural end'}): ${peer} within +10 ms of bare node`
-        const find = (/** @type {string} */ name) =>
-          results.exit.rows.find(
-            (/** @type {any} */ r) => r.peer === name && r.ending === ending && !r.pending,
-          )
-        const row = find(peer)
-        const bare = find('bare node')
-        if (!row || !bare) pending(target)
-        else {
-          const delta = row.ms.median - bare.ms.median
+        const target = `exit latency (${endingLabel(ending)}): ${name} within +10 ms of ${FLOOR} (bare node)`
+        const mine = row(name, ending)
+        if (mine?.floorDeltaMs === undefined) pending(target)
+        else
           verdicts.push({
             target,
-            measured: `${delta >= 0 ? '+' : ''}${delta.toFixed(1)} ms`,
-            met: delta <= 10,
+            measured: signedMs(mine.floorDeltaMs),
+            met: mine.floorDeltaMs <= 10,
           })
-        }
       }
     }
   }
@@ -271,14 +295,52 @@ export function checkTargets(results) {
     }
   }
   if (results.leakcheck) {
-    for (const scope of ['test', 'file']) {
-      const target = `leakcheck({ scope: '${scope}' }) <= 1.10x no detector`
+    for (const [suite, limit, what] of /** @type {const} */ ([
+      ['clean', 1.05, 'the clean suite'],
+      ['leaking', 1.1, 'the suite where a tenth of the tests leak'],
+    ])) {
+      const target = `leakcheck() (default options) on ${what}: <= ${limit.toFixed(2)}x no detector`
       const row = results.leakcheck.rows.find(
-        (/** @type {any} */ r) => r.runner === 'vitest' && r.name === `leakcheck-${scope}`,
+        (/** @type {any} */ r) =>
+          r.runner === 'vitest' && r.suite === suite && r.name === 'leakcheck',
       )
-      if (!row || row.pending) pending(target)
-      else verdicts.push({ target, measured: x(row.ratio), met: row.ratio <= 1.1 })
+      if (!row || row.pending || row.ratio === undefined) {
+        pending(target)
+        continue
+      }
+      const evidence = reportEvidence(row)
+      verdicts.push({
+        target,
+        measured: `${x(row.ratio)} (${evidence.text})`,
+        met: row.ratio <= limit && evidence.ok,
+      })
     }
   }
   return verdicts
+}
+
+/**
+ * Whether every run of a leakcheck row reported exactly the leaks its suite has, in its reports
+ * and in its closing line: none (and the run passed) on the clean suite, one per leaking test on
+ * the other. A detector that stopped reporting would otherwise look fast.
+ *
+ * @example
+ * reportEvidence({ expectedReports: 30, reports: [30, 30], summaryLeaks: [30, 30], exitCodes: [1, 1] })
+ * // { ok: true, text: '30 of 30 leaks reported in each of 2 runs' }
+ * @param {{ expectedReports: number, reports: number[], summaryLeaks: number[], exitCodes: Array<number | string | null> }} row
+ * @returns {{ ok: boolean, text: string }}
+ */
+export function reportEvidence(row) {
+  const expected = row.expectedReports
+  const runs = row.reports.length
+  const exact = (/** @type {number[]} */ counts) => counts.every((n) => n === expected)
+  const passed = row.exitCodes.every((code) => code === 0)
+  const ok = runs > 0 && exact(row.reports) && exact(row.summaryLeaks) && (expected > 0 || passed)
+  if (ok && expected === 0) return { ok, text: `no leak reported, ${runs} of ${runs} runs passed` }
+  if (ok) return { ok, text: `${expected} of ${expected} leaks reported in each of ${runs} runs` }
+  const seen = [...new Set([...row.reports, ...row.summaryLeaks])].sort((a, b) => a - b)
+  return {
+    ok,
+    text: `expected ${expected} leaks in each of ${runs} runs, reported ${seen.join(', ')}${expected === 0 && !passed ? `, exit codes ${row.exitCodes.join(', ')}` : ''}`,
+  }
 }

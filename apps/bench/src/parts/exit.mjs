@@ -2,7 +2,9 @@
  * Part 3, exit latency: ms from a program's last response to its exit, for a natural end and for
  * `process.exit()`: the demo's `natural-end` and `process-exit` programs, run by testkit's
  * `runChild` as real child processes against its observer, every combination interleaved and
- * repeated.
+ * repeated. The libraries are catalog peers: `@foo/client`, `@foo/client` with `preferFastExit()`
+ * (each program is a process of its own, as that opt-in needs), raw undici, fetch, and
+ * `node:http` with no client library (the floor).
  *
  * @module
  */
@@ -12,7 +14,7 @@ import { interleave, summarize } from '../stats.mjs'
 
 const { quick } = partOptions()
 const repeats = quick ? 3 : 20
-const peers = /** @type {const} */ (['client', 'undici', 'fetch'])
+const peers = /** @type {const} */ (['client', 'client-fast-exit', 'undici', 'fetch', 'node-http'])
 const endings = { natural: 'natural-end', exit: 'process-exit' }
 // The same programs as the demo, with one more marker once every 'exit' listener has run.
 const programs = Object.fromEntries(
