@@ -29,7 +29,21 @@ for (const group of ['packages', 'apps']) {
     process.stdout.write(
       `${pkg.name}: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped\n`,
     )
+    // Name what failed, with the first line of its message, so a CI log's tail says which test.
+    for (const file of r.testResults ?? []) {
+      const rel = file.name.startsWith(dir) ? file.name.slice(dir.length + 1) : file.name
+      if (file.status === 'failed' && (file.assertionResults ?? []).length === 0) {
+        process.stdout.write(`  failed to load: ${rel}: ${firstLine(file.message)}\n`)
+      }
+      for (const t of file.assertionResults ?? []) {
+        if (t.status !== 'failed') continue
+        process.stdout.write(`  failed: ${rel} > ${t.fullName}: ${firstLine(t.failureMessages?.[0])}\n`)
+      }
+    }
   }
+}
+function firstLine(text) {
+  return String(text ?? '').split('\n')[0].slice(0, 300)
 }
 if (missing.length > 0) {
   process.stdout.write(`no test report from: ${missing.join(', ')} (counted as failed)\n`)
