@@ -37,13 +37,17 @@ for (const group of ['packages', 'apps']) {
       }
       for (const t of file.assertionResults ?? []) {
         if (t.status !== 'failed') continue
-        process.stdout.write(`  failed: ${rel} > ${t.fullName}: ${firstLine(t.failureMessages?.[0])}\n`)
+        process.stdout.write(
+          `  failed: ${rel} > ${t.fullName}: ${firstLine(t.failureMessages?.[0])}\n`,
+        )
       }
     }
   }
 }
 function firstLine(text) {
-  return String(text ?? '').split('\n')[0].slice(0, 300)
+  return String(text ?? '')
+    .split('\n')[0]
+    .slice(0, 300)
 }
 if (missing.length > 0) {
   process.stdout.write(`no test report from: ${missing.join(', ')} (counted as failed)\n`)
