@@ -40,7 +40,7 @@ function typecheck(include: string[], extra: Record<string, unknown> = {}) {
       include,
     }),
   )
-  return spawnSync(process.execPath, [tsc, '-p', config], { encoding: 'utf8' })
+  return spawnSync(process.execPath, [tsc, '-p', config, '--pretty', 'false'], { encoding: 'utf8' })
 }
 
 describe('meta: { leakcheck: false } type-checks', () => {
