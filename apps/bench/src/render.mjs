@@ -118,6 +118,21 @@ export function renderMarkdown(results) {
       ),
       '',
     )
+    const gzip = tp.peers.filter((/** @type {any} */ p) => p.gzipSequentialRps)
+    if (gzip.length > 0)
+      out.push(
+        `The same JSON served gzip-compressed (${num(s.sequentialRequests)} sequential requests per round, each decoded and parsed), for the libraries that ask for and decode gzip by default. Ratios to ${tp.gzipReference}.`,
+        '',
+        table(
+          ['Client', 'Sequential req/s, gzip body', 'ratio'],
+          gzip.map((/** @type {any} */ p) => [
+            p.name,
+            formatSummary(p.gzipSequentialRps),
+            times(p.ratio?.gzip),
+          ]),
+        ),
+        '',
+      )
   }
   const churn = results.churn
   if (churn) {

@@ -1,6 +1,7 @@
 /**
  * The load server: its own process, so the client under test never shares a CPU queue with it.
- * Answers every request with the same ~1 KB JSON document over keep-alive HTTP/1.1, and reports
+ * Answers every request with the same ~1 KB JSON document over keep-alive HTTP/1.1 (gzip-compressed
+ * at {@link GZIP_PATH}), and reports
  * its open connection count over IPC. Started with {@link startServerProcess}.
  *
  * Run as a program: `node server.mjs [keepAliveMs]` (forked, with an IPC channel).
@@ -10,6 +11,10 @@
 import { fork } from 'node:child_process'
 import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
+import { gzipSync } from 'node:zlib'
+
+/** The path where the load server sends {@link PAYLOAD} gzip-compressed (when asked for gzip). */
+export const GZIP_PATH = '/users.gz'
 
 /** A ~1 KB JSON body: a list of users, like a typical REST resource. */
 export const PAYLOAD = JSON.stringify({
@@ -69,11 +74,20 @@ async function serve() {
   const { startServer } = await import('@foo/testkit')
   const keepAliveTimeout = Number(process.argv[2] ?? 60_000)
   const body = Buffer.from(PAYLOAD)
+  const gzipped = gzipSync(body)
   const server = await startServer({
     keepAliveTimeout,
-    handler(_req, res) {
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length })
-      res.end(body)
+    handler(req, res) {
+      // GZIP_PATH: the same document gzip-compressed, for a client that asks for gzip.
+      const gzip =
+        req.url === GZIP_PATH && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))
+      const sent = gzip ? gzipped : body
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        'content-length': sent.length,
+        ...(gzip && { 'content-encoding': 'gzip' }),
+      })
+      res.end(sent)
     },
   })
   // 10,000 dropped clients' sockets must all fit.

@@ -9,6 +9,8 @@ import { ratio, summarize } from './stats.mjs'
 
 /** Reference of every throughput and exit-latency ratio: raw `undici.request` on an Agent. */
 export const REFERENCE = peer('undici').label
+/** Reference of the gzip row: `fetch`, which negotiates and decodes gzip as the others do. */
+export const GZIP_REFERENCE = peer('fetch').label
 
 /** The exit-latency floor: `node:http` with no client library (no WebAssembly parser). */
 export const FLOOR = peer('node-http').label
@@ -24,9 +26,12 @@ export const FLOOR = peer('node-http').label
  */
 export function compareThroughput(raw) {
   const reference = raw.peers.find((/** @type {any} */ p) => p.name === REFERENCE)
+  // undici.request does not decode gzip: the gzip row is compared with fetch, which does.
+  const gzipReference = raw.peers.find((/** @type {any} */ p) => p.name === GZIP_REFERENCE)
   return {
     ...raw,
     reference: REFERENCE,
+    gzipReference: GZIP_REFERENCE,
     peers: raw.peers.map((/** @type {any} */ peer) =>
       peer.pending
         ? peer
@@ -35,6 +40,10 @@ export function compareThroughput(raw) {
             ratio: {
               sequential: ratio(peer.sequentialRps.median, reference?.sequentialRps?.median),
               concurrent: ratio(peer.concurrentRps.median, reference?.concurrentRps?.median),
+              gzip: ratio(
+                peer.gzipSequentialRps?.median,
+                gzipReference?.gzipSequentialRps?.median,
+              ),
               heapAllocated: ratio(
                 peer.heapAllocatedPer10k.median,
                 reference?.heapAllocatedPer10k?.median,

@@ -43,6 +43,21 @@ describe('renderMarkdown on a real run', () => {
     expect(row('## 1.', 'undici.request')[2]).toBe('1.00x')
   })
 
+  it('gives @foo/client, fetch, got and axios a gzip row, each with its ratio to fetch', () => {
+    const gzip = results.throughput.peers.filter(
+      (p: { gzipSequentialRps?: unknown }) => p.gzipSequentialRps,
+    )
+    expect(gzip.map((p: { name: string }) => p.name).sort()).toEqual(
+      ['@foo/client', 'axios', 'fetch', 'got'].sort(),
+    )
+    for (const peer of gzip) {
+      const cells = row('The same JSON served gzip-compressed', peer.name)
+      expect(cells[1]).toBe(formatSummary(peer.gzipSequentialRps))
+      expect(cells[2]).toBe(`${peer.ratio.gzip.toFixed(2)}x`)
+    }
+    expect(row('The same JSON served gzip-compressed', 'fetch')[2]).toBe('1.00x')
+  })
+
   it('puts every target verdict in the targets table', () => {
     expect(results.targets.length).toBeGreaterThan(0)
     for (const verdict of results.targets) {
