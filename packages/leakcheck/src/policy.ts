@@ -103,9 +103,13 @@ function ownedHere(handle: OpenHandle, point: Checkpoint): boolean {
   if (point.at === 'program' && owner?.type === 'foo-client') return false
   // Accepted sockets belong to their server: they are reported with it (or with the client end).
   if (owner?.type === 'server') return false
-  // An unref'd timer, or a port nobody listens on, keeps nothing alive.
+  // An unref'd timer or channel, or a port nobody listens on, keeps nothing alive (msw 2 opens an
+  // unref'd BroadcastChannel when it is imported, that only msw could close).
   if (
-    (handle.kind === 'timer' || handle.kind === 'interval' || handle.kind === 'message-port') &&
+    (handle.kind === 'timer' ||
+      handle.kind === 'interval' ||
+      handle.kind === 'message-port' ||
+      handle.kind === 'broadcast-channel') &&
     handle.state === 'unref'
   ) {
     return false

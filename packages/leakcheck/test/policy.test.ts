@@ -190,6 +190,16 @@ describe('timers by what they cost', () => {
     expect(verdict.warnings[0]?.reason).toBe('short-timer')
   })
 
+  it("an unref'd BroadcastChannel or port keeps nothing alive; a ref'd one fails, at the file's end too", () => {
+    const atTop = { file: FILE }
+    const unrefChannel = handle({ kind: 'broadcast-channel', state: 'unref', scope: atTop })
+    const unrefPort = handle({ kind: 'message-port', state: 'unref', scope: atTop })
+    const channel = handle({ kind: 'broadcast-channel', scope: atTop })
+    const verdict = judge([unrefChannel, unrefPort, channel], { at: 'file', file: FILE })
+    expect(verdict.leaks.flatMap((g) => g.causes.map((h) => h.id))).toEqual([channel.id])
+    expect(verdict.warnings).toEqual([])
+  })
+
   it('the threshold is an option: 0 fails every pending timer', () => {
     const race = handle({ kind: 'timer', delayMs: 3000, scope: inTest })
     const verdict = judge([race], { at: 'test', file: FILE, test: 't' }, { shortTimerMs: 0 })

@@ -50,6 +50,13 @@ describe('clean tests pass with the plugin on', () => {
     passed('nock.spec.ts', 'nock intercepts fetch with net connect disabled')
   })
 
+  it("a library's unref'd BroadcastChannel (msw 2's pattern): it keeps nothing alive", () => {
+    passed(
+      'library-channel.spec.ts',
+      "a library's unref'd BroadcastChannel, opened when it is imported",
+    )
+  })
+
   it('a child process awaited', () => {
     passed('child.spec.ts', 'a child process awaited')
     passed('child.spec.ts', 'a spawned child awaited until it exits')
@@ -65,7 +72,7 @@ describe('clean tests pass with the plugin on', () => {
     )
     // Only what a finalizer closed counts as closed by GC: here, the one dropped mid-response.
     expect(run.stdout).toMatch(
-      /^leakcheck: 19 tests checked in 7 files, 0 leaks, 0 warnings, 1 handle closed by GC$/m,
+      /^leakcheck: 20 tests checked in 8 files, 0 leaks, 0 warnings, 1 handle closed by GC$/m,
     )
   })
 })
