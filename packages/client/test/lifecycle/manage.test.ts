@@ -48,8 +48,9 @@ describe('manage()', () => {
       .find((e) => e.resource === api?.agent)
     expect(entry?.reachable).toBe(true)
     api = undefined
-    await collect()
-    expect(ref.deref()).toBeUndefined()
+    // Collected after one GC or a few, never at a known time (on Node 24 under @foo/leakcheck's
+    // AsyncLocalStorage it took up to three rounds of collect() in 1 of 3 runs).
+    expect(await collectUntil(() => ref.deref() === undefined)).toBe(true)
   })
 
   it('lists entries with name, creation stack and reachability, and names the owner of an adopted socket', async () => {
