@@ -40,10 +40,7 @@ export function compareThroughput(raw) {
             ratio: {
               sequential: ratio(peer.sequentialRps.median, reference?.sequentialRps?.median),
               concurrent: ratio(peer.concurrentRps.median, reference?.concurrentRps?.median),
-              gzip: ratio(
-                peer.gzipSequentialRps?.median,
-                gzipReference?.gzipSequentialRps?.median,
-              ),
+              gzip: ratio(peer.gzipSequentialRps?.median, gzipReference?.gzipSequentialRps?.median),
               heapAllocated: ratio(
                 peer.heapAllocatedPer10k.median,
                 reference?.heapAllocatedPer10k?.median,

@@ -103,7 +103,9 @@ describe('TypeScript CommonJS projects importing both packages', () => {
         `${name}/tsconfig.json`,
         JSON.stringify({ compilerOptions, include: ['src'] }),
       )
-      const tsc = spawnSync(process.execPath, [tscOf(version), '-p', config, '--pretty', 'false'], { encoding: 'utf8' })
+      const tsc = spawnSync(process.execPath, [tscOf(version), '-p', config, '--pretty', 'false'], {
+        encoding: 'utf8',
+      })
       if (error !== undefined) {
         expect(tsc.stdout).toMatch(new RegExp(`error ${error}:`))
         expect(tsc.status).not.toBe(0)
