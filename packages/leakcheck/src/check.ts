@@ -6,7 +6,7 @@ import {
   type Verdict,
 } from './policy.js'
 import { realTimers } from './tracker/index.js'
-import { gcFunction, tick, turn } from './tracker/settle.js'
+import { gcFunction, tick } from './tracker/settle.js'
 import type { OpenHandle, Tracker } from './tracker/types.js'
 
 /** Options of {@link check}. */
@@ -75,8 +75,8 @@ export async function check(
   let verdict = read()
   if (empty(verdict)) return { ...verdict, collected: 0 }
   const deadline = realTimers.now() + settleMs
-  for (let spin = 0; spin < SPIN_TURNS && !empty(verdict); spin++) {
-    await turn()
+  for (let turn = 0; turn < SPIN_TURNS && !empty(verdict); turn++) {
+    await tick()
     verdict = read()
   }
   verdict = await waitForClosing(verdict, read, deadline)
