@@ -19,9 +19,12 @@ describe('a leaking test fails with a report that names kind, address, test, lin
   it('exits non-zero and prints the run summary once', () => {
     expect(run.code).toBe(1)
     const summaries = run.stdout.match(/^leakcheck: .*$/gm) ?? []
-    expect(summaries).toEqual([
-      'leakcheck: 22 tests checked in 7 files, 21 leaks, 1 warning, 0 handles closed by GC',
-    ])
+    expect(summaries).toHaveLength(1)
+    // The warnings are the short timers (50 ms and 200 ms) Vite's dev server arms when it
+    // listens: on a loaded machine both are still pending when the file ends, else one.
+    expect(summaries[0]).toMatch(
+      /^leakcheck: 22 tests checked in 7 files, 21 leaks, [12] warnings?, 0 handles closed by GC$/,
+    )
   })
 
   it('TCP client socket to a server that is closed later', () => {
