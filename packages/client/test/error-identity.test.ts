@@ -1,30 +1,20 @@
-import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises'
-import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ClientError, HttpError, isHttpError } from '../src/index.js'
+import { type Copies, loadCopies } from './helpers/copies.js'
 
 type Module = typeof import('../src/index.js')
 
-const dist = new URL('../dist/', import.meta.url)
-let root: string
+let copies: Copies<Module>
 let copyA: Module
 let copyB: Module
 
-// Two copies of the BUILT package, as two versions in node_modules would be (inside the
-// package so that `undici` resolves).
+// Two copies of the BUILT package, as two versions in node_modules would be.
 beforeAll(async () => {
-  const cache = new URL('../node_modules/.cache/', import.meta.url)
-  await mkdir(cache, { recursive: true })
-  root = await mkdtemp(join(cache.pathname, 'copies-'))
-  const load = async (name: string) => {
-    await cp(dist, join(root, name), { recursive: true })
-    return (await import(pathToFileURL(join(root, name, 'index.js')).href)) as Module
-  }
-  copyA = await load('a')
-  copyB = await load('b')
+  copies = await loadCopies<Module>('index.js')
+  copyA = copies.a
+  copyB = copies.b
 })
-afterAll(() => rm(root, { recursive: true, force: true }))
+afterAll(() => copies.remove())
 
 const details = { status: 404, method: 'GET', url: 'https://x/', headers: {}, body: '' }
 

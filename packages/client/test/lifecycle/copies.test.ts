@@ -1,28 +1,19 @@
-import { cp, mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type Copies, loadCopies } from '../helpers/copies.js'
 
 type LifecycleModule = typeof import('../../src/lifecycle.js')
 
-const dist = new URL('../../dist/', import.meta.url)
-let root: string
+let copies: Copies<LifecycleModule>
 let copyA: LifecycleModule
 let copyB: LifecycleModule
 
 // Two real copies of the BUILT package on disk, as two versions in node_modules would be.
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'foo-client-copies-'))
-  const load = async (name: string) => {
-    const dir = join(root, name)
-    await cp(dist, dir, { recursive: true })
-    return (await import(pathToFileURL(join(dir, 'lifecycle.js')).href)) as LifecycleModule
-  }
-  copyA = await load('a')
-  copyB = await load('b')
+  copies = await loadCopies<LifecycleModule>('lifecycle.js')
+  copyA = copies.a
+  copyB = copies.b
 })
-afterAll(() => rm(root, { recursive: true, force: true }))
+afterAll(() => copies.remove())
 
 describe('duplicate copies of @foo/client', () => {
   it('are distinct module instances', () => {
